@@ -1,0 +1,108 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import CFastCGI
+
+/// A request handler; each worker thread makes its own (its own curl handle, its own buffers).
+public typealias Handler = (HTTPRequest) -> HTTPResponse
+
+/// A threaded FastCGI server on libfcgi's reentrant API, after libfcgi's `threaded.c`:
+/// one `FCGX_Request` per worker, `FCGX_Accept_r` / `FCGX_Finish_r`, params copied out at once.
+public final class FastCGIServer: @unchecked Sendable {
+    private let listenFD: Int32
+    private let workers: Int
+    private let maxBodyBytes: Int
+    private let makeHandler: @Sendable () -> Handler
+
+    /// - Parameters:
+    ///   - listenFD: a listening socket (from `ListenAddress.open` or fd 0 inherited from spawn-fcgi).
+    ///   - maxBodyBytes: bodies declared larger than this are not read (`HTTPRequest.bodyOmitted`).
+    public init(listenFD: Int32, workers: Int, maxBodyBytes: Int, makeHandler: @escaping @Sendable () -> Handler) {
+        self.listenFD = listenFD
+        self.workers = max(1, workers)
+        self.maxBodyBytes = maxBodyBytes
+        self.makeHandler = makeHandler
+    }
+
+    /// Serves until the process is stopped. Returns only if every worker has ended.
+    public func run() throws(ServerError) {
+        if FCGX_Init() != 0 { throw .libraryInit }
+        // A browser that hangs up mid-answer must not kill the process.
+        signal(SIGPIPE, SIG_IGN)
+        var threads: [pthread_t] = []
+        for _ in 0..<workers {
+            let box = Unmanaged.passRetained(self).toOpaque()
+            var thread = pthread_t()
+            let rc = pthread_create(&thread, nil, { raw in
+                let server = Unmanaged<FastCGIServer>.fromOpaque(raw!).takeRetainedValue()
+                server.workerLoop()
+                return nil
+            }, box)
+            guard rc == 0 else {
+                Unmanaged<FastCGIServer>.fromOpaque(box).release()
+                throw .threadStart(errno: rc)
+            }
+            threads.append(thread)
+        }
+        for thread in threads { pthread_join(thread, nil) }
+    }
+
+    private func workerLoop() {
+        let handler = makeHandler()
+        var request = FCGX_Request()
+        guard FCGX_InitRequest(&request, listenFD, 0) == 0 else { return }
+        while FCGX_Accept_r(&request) >= 0 {
+            let started = MonotonicClock.nowNanoseconds()
+            let httpRequest = Self.readRequest(&request, maxBodyBytes: maxBodyBytes)
+            let response = handler(httpRequest)
+            Self.write(response, to: request.out)
+            FCGX_Finish_r(&request)
+            RequestLog.write(RequestLog.line(request: httpRequest, response: response,
+                                             milliseconds: MonotonicClock.millisecondsSince(started)))
+        }
+        FCGX_Free(&request, 1)
+    }
+
+    private static func readRequest(_ request: inout FCGX_Request, maxBodyBytes: Int) -> HTTPRequest {
+        var params: [String: String] = [:]
+        if var cursor = request.envp {
+            while let entry = cursor.pointee {
+                let pair = String(cString: entry)
+                if let eq = pair.firstIndex(of: "=") {
+                    params[String(pair[..<eq])] = String(pair[pair.index(after: eq)...])
+                }
+                cursor += 1
+            }
+        }
+        let declared = params["CONTENT_LENGTH"].flatMap { Int($0) } ?? 0
+        if declared > maxBodyBytes { return HTTPRequest(params: params, bodyOmitted: true) }
+        var body = [UInt8](repeating: 0, count: max(declared, 0))
+        var filled = 0
+        while filled < body.count {
+            let got = body.withUnsafeMutableBufferPointer { buffer in
+                buffer.baseAddress!.advanced(by: filled).withMemoryRebound(to: CChar.self, capacity: buffer.count - filled) {
+                    FCGX_GetStr($0, Int32(min(buffer.count - filled, 1 << 20)), request.in)
+                }
+            }
+            if got <= 0 { break }
+            filled += Int(got)
+        }
+        body.removeSubrange(filled...)
+        return HTTPRequest(params: params, body: body)
+    }
+
+    private static func write(_ response: HTTPResponse, to stream: UnsafeMutablePointer<FCGX_Stream>?) {
+        let head = Array(response.cgiHead().utf8)
+        head.withUnsafeBytes { put($0, stream) }
+        response.body.withUnsafeBytes { put($0, stream) }
+    }
+
+    private static func put(_ bytes: UnsafeRawBufferPointer, _ stream: UnsafeMutablePointer<FCGX_Stream>?) {
+        guard let base = bytes.baseAddress, bytes.count > 0 else { return }
+        _ = FCGX_PutStr(base.assumingMemoryBound(to: CChar.self), Int32(bytes.count), stream)
+    }
+
+    /// True when fd 0 is a listening socket: started by spawn-fcgi, a systemd socket unit
+    /// or a web server that spawns FastCGI children.
+    public static var inheritedSocketOnStandardInput: Bool { FCGX_IsCGI() == 0 }
+}

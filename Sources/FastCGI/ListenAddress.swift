@@ -1,0 +1,51 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import CFastCGI
+
+/// Where a FastCGI server listens: `unix:PATH` or `HOST:PORT` (loopback by default).
+public enum ListenAddress: Equatable, Sendable, CustomStringConvertible {
+    case unix(path: String)
+    case tcp(host: String, port: Int)
+
+    /// Parses `unix:/run/ekyc/start.sock`, `127.0.0.1:9000` or `:9000` (= 127.0.0.1:9000).
+    public init(parsing text: String) throws(ServerError) {
+        if text.hasPrefix("unix:") {
+            let path = String(text.dropFirst(5))
+            guard !path.isEmpty else { throw .badListenAddress(text) }
+            self = .unix(path: path)
+            return
+        }
+        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]),
+              (1...65535).contains(port) else { throw .badListenAddress(text) }
+        let host = String(text[..<colon])
+        self = .tcp(host: host.isEmpty ? "127.0.0.1" : host, port: port)
+    }
+
+    public var description: String {
+        switch self {
+        case .unix(let path): "unix:\(path)"
+        case .tcp(let host, let port): "\(host):\(port)"
+        }
+    }
+
+    /// Opens the listening socket through libfcgi. `mode` (e.g. 0o660) is applied to a unix
+    /// socket so the web server's user can connect.
+    public func open(backlog: Int32 = 128, mode: UInt32? = nil) throws(ServerError) -> Int32 {
+        if FCGX_Init() != 0 { throw .libraryInit }
+        switch self {
+        case .unix(let path):
+            // A socket file left by a killed process would make bind fail with EADDRINUSE.
+            var info = stat()
+            if lstat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFSOCK { unlink(path) }
+            let fd = FCGX_OpenSocket(path, backlog)
+            guard fd >= 0 else { throw .cannotListen(description, errno: errno) }
+            if let mode, chmod(path, mode_t(mode)) != 0 { throw .cannotListen(description, errno: errno) }
+            return fd
+        case .tcp(let host, let port):
+            let fd = FCGX_OpenSocket("\(host):\(port)", backlog)
+            guard fd >= 0 else { throw .cannotListen(description, errno: errno) }
+            return fd
+        }
+    }
+}

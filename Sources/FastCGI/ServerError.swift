@@ -1,0 +1,24 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Why a FastCGI or CGI server could not start or serve.
+public enum ServerError: Error, CustomStringConvertible, Equatable {
+    case badListenAddress(String)
+    case libraryInit
+    case cannotListen(String, errno: Int32)
+    case threadStart(errno: Int32)
+
+    public var description: String {
+        switch self {
+        case .badListenAddress(let text):
+            "bad --listen value '\(text)': use unix:/path/to.sock or 127.0.0.1:9000"
+        case .libraryInit:
+            "libfcgi failed to initialise (FCGX_Init)"
+        case .cannotListen(let address, let code):
+            "cannot listen on \(address): \(String(cString: strerror(code))) — check that the directory exists, is writable, and no other process holds the address"
+        case .threadStart(let code):
+            "cannot start a worker thread: \(String(cString: strerror(code))); lower --workers"
+        }
+    }
+}

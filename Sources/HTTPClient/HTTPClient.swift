@@ -1,0 +1,140 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import CCurl
+
+/// A received HTTP answer.
+public struct HTTPClientResponse: Sendable {
+    public var status: Int
+    /// Header names lower-cased; the last value wins.
+    public var headers: [String: String]
+    public var body: [UInt8]
+}
+
+/// Options fixed for the life of a client.
+public struct HTTPClientOptions: Sendable {
+    public var connectTimeoutMilliseconds: Int
+    public var totalTimeoutMilliseconds: Int
+    /// PEM bundle of trusted CAs; nil uses the system store. Verification is never turned off.
+    public var caFile: String?
+    public var userAgent: String
+
+    public init(connectTimeoutMilliseconds: Int = 3_000, totalTimeoutMilliseconds: Int = 10_000,
+                caFile: String? = nil, userAgent: String = "ekyc-gate") {
+        self.connectTimeoutMilliseconds = connectTimeoutMilliseconds
+        self.totalTimeoutMilliseconds = totalTimeoutMilliseconds
+        self.caFile = caFile
+        self.userAgent = userAgent
+    }
+}
+
+/// One libcurl easy handle, owned by one worker thread and reused for every request so the
+/// connection to the API host stays alive (after swift-corelibs-foundation's `_EasyHandle`).
+public final class HTTPClient {
+    private let handle: UnsafeMutableRawPointer
+    private let options: HTTPClientOptions
+    /// curl writes its detailed message here; allocated once so the pointer stays valid.
+    private let errorBuffer = UnsafeMutablePointer<CChar>.allocate(capacity: Int(CURL_ERROR_SIZE) + 1)
+    fileprivate var responseBody: [UInt8] = []
+    fileprivate var responseHeaders: [String: String] = [:]
+
+    private static let globalInit: Void = { curl_global_init(Int(CURL_GLOBAL_DEFAULT)) }()
+
+    public init(options: HTTPClientOptions) throws(HTTPClientError) {
+        _ = Self.globalInit
+        guard let handle = curl_easy_init() else {
+            throw HTTPClientError(kind: .setup, code: -1, message: "curl_easy_init failed", requestNotSent: true)
+        }
+        self.handle = handle
+        self.options = options
+        errorBuffer[0] = 0
+    }
+
+    deinit {
+        curl_easy_cleanup(handle)
+        errorBuffer.deallocate()
+    }
+
+    /// POSTs `body` to `url` and returns the answer, or throws when no answer came.
+    public func post(url: String, headers: [(String, String)], body: [UInt8]) throws(HTTPClientError) -> HTTPClientResponse {
+        responseBody.removeAll(keepingCapacity: true)
+        responseHeaders.removeAll(keepingCapacity: true)
+        errorBuffer[0] = 0
+        curl_easy_reset(handle)   // keeps the connection cache, drops the last request's options
+
+        var list: UnsafeMutablePointer<curl_slist>? = nil
+        for (name, value) in headers { list = curl_slist_append(list, "\(name): \(value)") }
+        // curl adds "Expect: 100-continue" to large POSTs; the API does not need the extra round trip.
+        list = curl_slist_append(list, "Expect:")
+        defer { curl_slist_free_all(list) }
+
+        try check(ekyc_curl_setopt_string(handle, CURLOPT_URL, url))
+        try check(ekyc_curl_setopt_string(handle, CURLOPT_PROTOCOLS_STR, "http,https"))
+        try check(ekyc_curl_setopt_long(handle, CURLOPT_NOSIGNAL, 1))
+        try check(ekyc_curl_setopt_long(handle, CURLOPT_CONNECTTIMEOUT_MS, options.connectTimeoutMilliseconds))
+        try check(ekyc_curl_setopt_long(handle, CURLOPT_TIMEOUT_MS, options.totalTimeoutMilliseconds))
+        try check(ekyc_curl_setopt_long(handle, CURLOPT_SSL_VERIFYPEER, 1))
+        try check(ekyc_curl_setopt_long(handle, CURLOPT_SSL_VERIFYHOST, 2))
+        if let caFile = options.caFile { try check(ekyc_curl_setopt_string(handle, CURLOPT_CAINFO, caFile)) }
+        try check(ekyc_curl_setopt_string(handle, CURLOPT_USERAGENT, options.userAgent))
+        try check(ekyc_curl_setopt_slist(handle, CURLOPT_HTTPHEADER, list))
+        try check(ekyc_curl_setopt_long(handle, CURLOPT_POST, 1))
+        try check(ekyc_curl_setopt_off(handle, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(body.count)))
+        try check(ekyc_curl_setopt_pointer(handle, CURLOPT_ERRORBUFFER, errorBuffer))
+        let me = Unmanaged.passUnretained(self).toOpaque()
+        try check(ekyc_curl_setopt_pointer(handle, CURLOPT_WRITEDATA, me))
+        try check(ekyc_curl_setopt_write_function(handle, { data, size, count, userdata in
+            let client = Unmanaged<HTTPClient>.fromOpaque(userdata!).takeUnretainedValue()
+            let n = size * count
+            data!.withMemoryRebound(to: UInt8.self, capacity: n) { client.responseBody.append(contentsOf: UnsafeBufferPointer(start: $0, count: n)) }
+            return n
+        }))
+        try check(ekyc_curl_setopt_pointer(handle, CURLOPT_HEADERDATA, me))
+        try check(ekyc_curl_setopt_header_function(handle, { data, size, count, userdata in
+            let client = Unmanaged<HTTPClient>.fromOpaque(userdata!).takeUnretainedValue()
+            let n = size * count
+            let line = data!.withMemoryRebound(to: UInt8.self, capacity: n) { String(decoding: UnsafeBufferPointer(start: $0, count: n), as: UTF8.self) }
+            if let colon = line.firstIndex(of: ":") {
+                let name = line[..<colon].lowercased()
+                let value = line[line.index(after: colon)...].trimmingWhitespace()
+                client.responseHeaders[name] = value
+            }
+            return n
+        }))
+
+        let code: CURLcode = body.withUnsafeBufferPointer { buffer in
+            // COPYPOSTFIELDS would copy the body; POSTFIELDS points at it for the call's duration.
+            _ = ekyc_curl_setopt_pointer(handle, CURLOPT_POSTFIELDS, UnsafeMutableRawPointer(mutating: buffer.baseAddress ?? UnsafePointer(bitPattern: 1)!))
+            return curl_easy_perform(handle)
+        }
+        try check(code)
+        var status = 0
+        _ = ekyc_curl_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
+        return HTTPClientResponse(status: status, headers: responseHeaders, body: responseBody)
+    }
+
+    private func check(_ code: CURLcode) throws(HTTPClientError) {
+        guard code != CURLE_OK else { return }
+        let text = String(cString: curl_easy_strerror(code))
+        let detail = String(cString: errorBuffer)
+        let message = detail.isEmpty ? text : "\(text): \(detail)"
+        let kind: HTTPClientError.Kind
+        switch code {
+        case CURLE_OPERATION_TIMEDOUT: kind = .timeout
+        case CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CONNECT_ERROR, CURLE_SSL_CACERT_BADFILE,
+             CURLE_SSL_CERTPROBLEM: kind = .tls
+        case CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_CONNECT, CURLE_SEND_ERROR, CURLE_RECV_ERROR,
+             CURLE_GOT_NOTHING, CURLE_PARTIAL_FILE, CURLE_COULDNT_RESOLVE_PROXY: kind = .network
+        default: kind = .setup
+        }
+        let notSent = code == CURLE_COULDNT_RESOLVE_HOST || code == CURLE_COULDNT_CONNECT || kind == .tls
+        throw HTTPClientError(kind: kind, code: Int32(code.rawValue), message: message, requestNotSent: notSent)
+    }
+}
+
+extension Substring {
+    fileprivate func trimmingWhitespace() -> String {
+        let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\r" || $0 == "\n" }
+        return String(drop(while: isSpace).reversed().drop(while: isSpace).reversed())
+    }
+}
