@@ -1,1 +1,11 @@
-print("todo")
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+import EKYCGate
+#if canImport(Glibc)
+import Glibc
+#endif
+
+exit(HandlerMain.run(.callback, arguments: Array(CommandLine.arguments.dropFirst()), environment: ProcessInfo.processInfo.environment))

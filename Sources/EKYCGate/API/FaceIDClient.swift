@@ -1,0 +1,115 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+public import HTTPClient
+
+/// Calls the FaceID API: JSON body, TC3-signed headers, one reused curl handle (so one
+/// instance per worker thread), `Response.Error` turned into `FaceIDError.api`.
+public final class FaceIDClient: FaceIDAPI {
+    private let credentials: Credentials
+    private let endpoint: FaceIDEndpoint
+    private let http: HTTPClient
+    private let clock: () -> Int64
+
+    public init(credentials: Credentials, endpoint: FaceIDEndpoint, options: HTTPClientOptions,
+                clock: @escaping () -> Int64 = WallClock.seconds) throws(HTTPClientError) {
+        self.credentials = credentials
+        self.endpoint = endpoint
+        self.http = try HTTPClient(options: options)
+        self.clock = clock
+    }
+
+    public func apply(_ request: ApplyRequest) throws(FaceIDError) -> ApplyResponse {
+        // Never retried once bytes may have left: a second Apply would issue a second token.
+        try call(action: "ApplyWebVerificationBizTokenIntl", body: request, retryWhenSent: false)
+    }
+
+    public func getResult(bizToken: String) throws(FaceIDError) -> GetResultResponse {
+        // Read-only, so one retry on a transient network failure is safe.
+        try call(action: "GetWebVerificationResultIntl", body: GetResultRequest(bizToken: bizToken), retryWhenSent: true)
+    }
+
+    private func call<Body: Encodable, Answer: Decodable>(action: String, body: Body, retryWhenSent: Bool) throws(FaceIDError) -> Answer {
+        let payload: [UInt8]
+        do { payload = Array(try Self.encoder.encode(body)) } catch {
+            throw .malformed("could not encode the \(action) request: \(error)")
+        }
+        var attempt = 0
+        while true {
+            attempt += 1
+            do {
+                let response = try send(action: action, payload: payload)
+                return try FaceIDResponseDecoder.decode(Answer.self, status: response.status,
+                                                        contentType: response.headers["content-type"], body: response.body)
+            } catch {
+                guard attempt == 1, case .transport(let transport) = error,
+                      transport.kind == .network, retryWhenSent || transport.requestNotSent else { throw error }
+            }
+        }
+    }
+
+    private func send(action: String, payload: [UInt8]) throws(FaceIDError) -> HTTPClientResponse {
+        let timestamp = clock()
+        let signature = TC3Signer.sign(credentials, SigningInput(service: FaceIDEndpoint.service, host: endpoint.host,
+                                                                 contentType: "application/json", payload: payload),
+                                       timestamp: timestamp)
+        let headers: [(String, String)] = [
+            ("Content-Type", "application/json"),
+            ("Host", endpoint.host),
+            ("X-TC-Action", action),
+            ("X-TC-Version", FaceIDEndpoint.version),
+            ("X-TC-Timestamp", String(timestamp)),
+            ("X-TC-Region", endpoint.region),
+            ("X-TC-RequestClient", "ekyc-gate"),
+            ("Authorization", signature.authorization),
+        ]
+        do { return try http.post(url: endpoint.url, headers: headers, body: payload) } catch {
+            throw .transport(error)
+        }
+    }
+
+    private static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.withoutEscapingSlashes]
+        return encoder
+    }()
+}
+
+/// Turns an HTTP answer of the API into a model or a `FaceIDError`, without any I/O.
+public enum FaceIDResponseDecoder {
+    private struct ErrorEnvelope: Decodable {
+        struct Body: Decodable {
+            struct APIError: Decodable {
+                var Code: String?
+                var Message: String?
+            }
+            var Error: APIError?
+            var RequestId: String?
+        }
+        var Response: Body
+    }
+
+    private struct Envelope<Answer: Decodable>: Decodable {
+        var Response: Answer
+    }
+
+    public static func decode<Answer: Decodable>(_ type: Answer.Type, status: Int, contentType: String?, body: [UInt8]) throws(FaceIDError) -> Answer {
+        guard status == 200 else {
+            throw .httpStatus(status, bodyStart: String(decoding: body.prefix(200), as: UTF8.self))
+        }
+        let data = Data(body)
+        let envelope: ErrorEnvelope
+        do { envelope = try JSONDecoder().decode(ErrorEnvelope.self, from: data) } catch {
+            let start = String(decoding: body.prefix(80), as: UTF8.self)
+            throw .malformed("no JSON object with \"Response\" (content-type \(contentType ?? "none"), \(body.count) bytes, starting \(start.debugDescription))")
+        }
+        if let apiError = envelope.Response.Error {
+            throw .api(code: apiError.Code ?? "UnknownError", message: apiError.Message ?? "", requestId: envelope.Response.RequestId)
+        }
+        do { return try JSONDecoder().decode(Envelope<Answer>.self, from: data).Response } catch {
+            throw .malformed("Response does not match \(Answer.self): \(error)")
+        }
+    }
+}

@@ -1,0 +1,148 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+public import FastCGI
+import HTTPClient
+
+/// The shared `main` of `ekyc-start` and `ekyc-callback`: parse the command line, load and
+/// check the config, open the store, then serve FastCGI or one CGI request.
+public enum HandlerMain {
+    public enum Role: String, Sendable {
+        case start = "ekyc-start", callback = "ekyc-callback"
+    }
+
+    public static let version = "0.1.0"
+
+    static let options: [Arguments.Option] = [
+        .init("config"), .init("listen"), .init("socket-mode"), .init("workers"),
+        .init("help", takesValue: false), .init("version", takesValue: false),
+    ]
+
+    static func help(_ role: Role) -> String {
+        let what = role == .start
+            ? "Starts a Tencent eKYC verification (GET|POST /ekyc/start): calls ApplyWebVerificationBizTokenIntl,\nstores the BizToken and redirects the browser (303) to the eKYC page."
+            : "Answers the result of a verification (GET /ekyc/callback?token=…) as JSON after checking the\ntoken against the store and the browser's session; calls GetWebVerificationResultIntl."
+        var text = """
+        usage: \(role.rawValue) [--config FILE] [--listen unix:PATH|HOST:PORT] [--socket-mode 0660] [--workers N]
+
+        \(what)
+
+        How it runs (like any FastCGI app):
+          --listen unix:/run/ekyc/\(role == .start ? "start" : "callback").sock   FastCGI on a unix socket (or 127.0.0.1:9001)
+          (no --listen, fd 0 a socket)   FastCGI on the inherited socket (spawn-fcgi, systemd .socket)
+          (no --listen, no socket)       plain CGI: one request from the environment (fcgiwrap, Apache)
+
+        Options:
+          --config FILE       configuration (default: $EKYC_CONFIG, else /etc/ekyc/ekyc.conf)
+          --socket-mode MODE  octal mode of the unix socket, e.g. 0660 so only nginx's group connects
+          --workers N         worker threads, each with its own API connection (default: config 'workers', 8)
+          --version           print the version
+
+        Configuration keys are listed in docs/CONFIGURATION.md; every value is checked at start-up.
+        Environment: EKYC_<KEY> overrides a key; TENCENTCLOUD_SECRET_ID / TENCENTCLOUD_SECRET_KEY give the API key pair.
+        """
+        if role == .start {
+            text += "\n\nSubcommand:\n  \(role.rawValue) sign …   print every TC3 signing stage (see '\(role.rawValue) sign --help')"
+        }
+        return text + "\n"
+    }
+
+    /// Runs the command and returns the process exit status.
+    public static func run(_ role: Role, arguments raw: [String], environment: [String: String]) -> Int32 {
+        if role == .start, raw.first == "sign" { return runSign(Array(raw.dropFirst())) }
+        let arguments: Arguments
+        do { arguments = try Arguments(raw, options: options) } catch {
+            return fail(role, error.description)
+        }
+        if arguments.has("help") { print(help(role), terminator: ""); return 0 }
+        if arguments.has("version") { print("\(role.rawValue) \(version)"); return 0 }
+        guard arguments.positional.isEmpty else { return fail(role, "unexpected argument '\(arguments.positional[0])'; see --help") }
+
+        let serve: ServeOptions
+        let config: HandlerConfig
+        let store: FileTokenStore
+        do throws(ConfigError) {
+            let path = arguments["config"] ?? environment["EKYC_CONFIG"] ?? "/etc/ekyc/ekyc.conf"
+            var file = try ConfigFile.load(path: path)
+            file.applyEnvironment(environment)
+            config = try HandlerConfig(file: file, environment: environment)
+            serve = try serveOptions(arguments, defaultWorkers: config.workers, maxBodyBytes: config.maxBodyBytes)
+            do { store = try FileTokenStore(directory: config.storeDirectory) } catch {
+                throw ConfigError("store \(config.storeDirectory): \(error.detail)")
+            }
+        } catch {
+            return fail(role, error.description)
+        }
+
+        let makeHandler: @Sendable () -> Handler = {
+            let api: any FaceIDAPI
+            do throws(HTTPClientError) { api = try FaceIDClient(credentials: config.credentials, endpoint: config.endpoint, options: config.http) } catch {
+                let message = error.description
+                return { _ in Answers.error(500, code: "client_init", message: "cannot create the HTTP client: \(message)") }
+            }
+            switch role {
+            case .start:
+                let handler = StartHandler(config: config, api: api, store: store)
+                return { handler.handle($0) }
+            case .callback:
+                let handler = CallbackHandler(config: config, api: api, store: store)
+                return { handler.handle($0) }
+            }
+        }
+        do { try Serve.run(serve, makeHandler: makeHandler) } catch {
+            return fail(role, error.description)
+        }
+        return 0
+    }
+
+    /// `--listen`, `--socket-mode`, `--workers` into `ServeOptions`; shared with the sandbox.
+    public static func serveOptions(_ arguments: Arguments, defaultWorkers: Int, maxBodyBytes: Int) throws(ConfigError) -> ServeOptions {
+        var options = ServeOptions(workers: defaultWorkers, maxBodyBytes: maxBodyBytes)
+        if let listen = arguments["listen"] {
+            do { options.listen = try ListenAddress(parsing: listen) } catch { throw ConfigError(error.description) }
+        }
+        if let mode = arguments["socket-mode"] {
+            guard let value = UInt32(mode, radix: 8), value <= 0o777 else {
+                throw ConfigError("--socket-mode takes an octal mode such as 0660, got '\(mode)'")
+            }
+            options.socketMode = value
+        }
+        if let workers = arguments["workers"] {
+            guard let value = Int(workers), (1...256).contains(value) else { throw ConfigError("--workers takes a number from 1 to 256") }
+            options.workers = value
+        }
+        return options
+    }
+
+    static func runSign(_ raw: [String]) -> Int32 {
+        let arguments: Arguments
+        do { arguments = try Arguments(raw, options: SignCommand.options) } catch {
+            return fail(.start, error.description)
+        }
+        if arguments.has("help") || raw.isEmpty { print(SignCommand.help); return raw.isEmpty ? 2 : 0 }
+        var payload: [UInt8]
+        if let path = arguments["payload-file"] {
+            do { payload = try FileReading.bytes(atPath: path) } catch {
+                return fail(.start, "cannot read --payload-file \(path): \(error.reason)")
+            }
+        } else if let text = arguments["payload"] {
+            payload = Array(text.utf8)
+        } else {
+            return fail(.start, "give the request body with --payload-file FILE or --payload TEXT")
+        }
+        guard var secretKey = arguments["secret-key"] else { return fail(.start, "--secret-key is required ('-' reads it from standard input)") }
+        if secretKey == "-" { secretKey = (readLine(strippingNewline: true) ?? "") }
+        do {
+            print(try SignCommand.render(arguments: arguments, payload: payload, secretKey: secretKey), terminator: "")
+        } catch {
+            return fail(.start, error.description)
+        }
+        payload.removeAll()
+        return 0
+    }
+
+    static func fail(_ role: Role, _ message: String) -> Int32 {
+        RequestLog.write("\(role.rawValue): \(message)")
+        return 2
+    }
+}

@@ -1,0 +1,67 @@
+public import HTTPClient
+
+/// Everything `ekyc-start` and `ekyc-callback` read from their config file, checked once at
+/// start-up so a mistake stops the process with a message instead of failing a user later.
+public struct HandlerConfig: Sendable {
+    public var credentials: Credentials
+    public var endpoint: FaceIDEndpoint
+    public var http: HTTPClientOptions
+    /// Where the eKYC page sends the browser back to (Tencent's `RedirectURL`).
+    public var redirectURL: String
+    /// Only VerificationURLs on this origin are followed (no open redirect).
+    public var verificationOrigin: OriginPattern
+    public var storeDirectory: String
+    public var cookieName: String
+    public var cookieSecure: Bool
+    public var allowUnsignedExtra: Bool
+    public var ruleId: String?
+    public var page: WebVerificationConfig
+    public var workers: Int
+    /// Largest request body read, in bytes (8 MB of base64 plus form overhead).
+    public var maxBodyBytes: Int
+
+    public static let knownKeys: Set<String> = Set([
+        "secret_file", "secret_id", "secret_key", "endpoint", "region", "ca_file", "connect_timeout_ms", "timeout_ms",
+        "redirect_url", "verification_origin", "store", "cookie_name", "cookie_secure", "allow_unsigned_extra",
+        "rule_id", "workers", "max_body_bytes",
+    ]).union(WebVerificationConfig.configKeys)
+
+    public init(file: ConfigFile, environment: [String: String]) throws(ConfigError) {
+        try file.rejectUnknownKeys(Self.knownKeys)
+        credentials = try SecretLoader.credentials(from: file, environment: environment)
+        let host = try file.string("endpoint", default: "faceid.intl.tencentcloudapi.com")
+        guard !host.contains("/"), !host.contains(" ") else {
+            throw ConfigError("\(file.origin(of: "endpoint")): endpoint is a host[:port] such as faceid.intl.tencentcloudapi.com, not a URL")
+        }
+        endpoint = FaceIDEndpoint(host: host, region: try file.string("region", default: "ap-singapore"))
+        http = HTTPClientOptions(
+            connectTimeoutMilliseconds: try file.int("connect_timeout_ms", default: 3_000, range: 100...60_000),
+            totalTimeoutMilliseconds: try file.int("timeout_ms", default: 10_000, range: 100...120_000),
+            caFile: file.optionalString("ca_file"))
+        redirectURL = try file.string("redirect_url")
+        guard AbsoluteURL(redirectURL) != nil else {
+            throw ConfigError("\(file.origin(of: "redirect_url")): redirect_url must be an absolute http(s) URL such as https://shop.example.com/ekyc/done, got '\(redirectURL)'")
+        }
+        let origin = try file.string("verification_origin", default: "https://*.faceid.qq.com")
+        guard let pattern = OriginPattern(origin) else {
+            throw ConfigError("\(file.origin(of: "verification_origin")): verification_origin must look like https://*.faceid.qq.com or http://localhost:8081, got '\(origin)'")
+        }
+        verificationOrigin = pattern
+        var store = try file.string("store", default: "file:/var/lib/ekyc/tokens")
+        if store.hasPrefix("file:") { store.removeFirst(5) }
+        guard store.hasPrefix("/") else {
+            throw ConfigError("\(file.origin(of: "store")): store must be file:/absolute/path (e.g. file:/var/lib/ekyc/tokens)")
+        }
+        storeDirectory = store
+        cookieName = try file.string("cookie_name", default: "ekyc_session")
+        guard cookieName.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_" || $0 == "-") }) else {
+            throw ConfigError("\(file.origin(of: "cookie_name")): cookie_name may hold only letters, digits, _ and -")
+        }
+        cookieSecure = try file.bool("cookie_secure", default: true)
+        allowUnsignedExtra = try file.bool("allow_unsigned_extra", default: false)
+        ruleId = file.optionalString("rule_id")
+        page = try WebVerificationConfig(config: file)
+        workers = try file.int("workers", default: 8, range: 1...256)
+        maxBodyBytes = try file.int("max_body_bytes", default: 9 << 20, range: 1024...(64 << 20))
+    }
+}

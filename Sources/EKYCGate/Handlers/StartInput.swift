@@ -1,0 +1,115 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+import FastCGI
+
+/// What a start request asks for, from any of its entry forms: the GET query, a
+/// multipart upload from a phone, a urlencoded form, or JSON from a merchant backend.
+struct StartInput: Equatable {
+    var extra: String?
+    var compareImageBase64: String?
+
+    /// Tencent's limits: Extra ≤ 1000 characters, CompareImageBase64 ≤ 8 MB.
+    static let maxExtraCharacters = 1000
+    static let maxImageBase64Bytes = 8 * 1024 * 1024
+
+    struct Problem: Error {
+        var response: HTTPResponse
+        init(_ status: Int, _ code: String, _ message: String) {
+            response = Answers.error(status, code: code, message: message)
+        }
+    }
+
+    static func parse(_ request: HTTPRequest, allowUnsignedExtra: Bool) -> Result<StartInput, Problem> {
+        if request.bodyOmitted {
+            return .failure(Problem(413, "body_too_large", "the upload is larger than this server accepts (8 MB of base64, about 6 MB of image); send a smaller photo"))
+        }
+        guard let query = FormEncoding.parse(request.queryString) else {
+            return .failure(Problem(400, "bad_query", "the query string is not valid URL encoding"))
+        }
+        var fields: [String: String] = [:]
+        for (name, value) in query where fields[name] == nil { fields[name] = value }
+        var image: [UInt8]?
+        var imageBase64: String?
+
+        if request.method == "POST" {
+            let contentType = (request.header("Content-Type") ?? "").lowercased()
+            if contentType.hasPrefix("multipart/form-data") {
+                guard let boundary = Multipart.boundary(contentType: request.header("Content-Type") ?? "") else {
+                    return .failure(Problem(400, "bad_multipart", "multipart/form-data without a boundary"))
+                }
+                let parts: [MultipartPart]
+                do { parts = try Multipart.parse(request.body, boundary: boundary) } catch {
+                    return .failure(Problem(400, "bad_multipart", "the multipart body is malformed (\(error)); send it as a browser form does"))
+                }
+                for part in parts {
+                    if part.name == "image" {
+                        if !part.body.isEmpty { image = Array(part.body) }
+                    } else if let text = String(validating: part.body, as: UTF8.self) {
+                        fields[part.name] = text
+                    } else {
+                        return .failure(Problem(400, "bad_form", "form field '\(part.name.prefix(40))' is not UTF-8 text"))
+                    }
+                }
+            } else if contentType.hasPrefix("application/x-www-form-urlencoded") {
+                guard let pairs = FormEncoding.parse(String(decoding: request.body, as: UTF8.self)) else {
+                    return .failure(Problem(400, "bad_form", "the form body is not valid URL encoding"))
+                }
+                for (name, value) in pairs { fields[name] = value }
+                imageBase64 = fields["compareImageBase64"]
+            } else if contentType.hasPrefix("application/json") {
+                guard case .object(let pairs)? = JSONValue.parse(request.body) else {
+                    return .failure(Problem(400, "bad_json", "the body is not a JSON object like {\"compareImageBase64\": \"…\", \"extra\": \"…\"}"))
+                }
+                for (name, value) in pairs {
+                    if case .string(let text) = value { fields[name] = text }
+                }
+                imageBase64 = fields["compareImageBase64"]
+            } else if !request.body.isEmpty {
+                return .failure(Problem(415, "unsupported_media_type", "send multipart/form-data, application/x-www-form-urlencoded or application/json"))
+            }
+        }
+
+        var input = StartInput()
+        if let extra = fields["extra"], !extra.isEmpty {
+            guard allowUnsignedExtra else {
+                return .failure(Problem(403, "unsigned_extra", "this server does not accept 'extra' from the browser; the merchant app must create a signed start link"))
+            }
+            guard extra.count <= maxExtraCharacters else {
+                return .failure(Problem(400, "extra_too_long", "extra is \(extra.count) characters; Tencent allows at most 1000"))
+            }
+            input.extra = extra
+        }
+        if let image {
+            guard ImageKind.of(image) != nil else {
+                return .failure(Problem(415, "bad_image", "the photo must be a JPEG or PNG image"))
+            }
+            input.compareImageBase64 = Data(image).base64EncodedString()
+        } else if var text = imageBase64, !text.isEmpty {
+            // Tencent wants bare base64; a data: URL prefix from a browser's FileReader is removed.
+            if text.hasPrefix("data:"), let comma = text.firstIndex(of: ",") { text = String(text[text.index(after: comma)...]) }
+            guard let decoded = Data(base64Encoded: text), ImageKind.of(Array(decoded.prefix(16))) != nil else {
+                return .failure(Problem(415, "bad_image", "compareImageBase64 must be the base64 of a JPEG or PNG image"))
+            }
+            input.compareImageBase64 = text
+        }
+        if let encoded = input.compareImageBase64, encoded.utf8.count > maxImageBase64Bytes {
+            return .failure(Problem(413, "image_too_large", "the photo is \(encoded.utf8.count) bytes as base64; Tencent accepts at most 8 MB"))
+        }
+        return .success(input)
+    }
+}
+
+/// Image types Tencent accepts, recognised by content (magic bytes), never by file name.
+enum ImageKind {
+    case jpeg, png
+
+    static func of(_ bytes: some Collection<UInt8>) -> ImageKind? {
+        let head = Array(bytes.prefix(8))
+        if head.starts(with: [0xFF, 0xD8, 0xFF]) { return .jpeg }
+        if head.starts(with: [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]) { return .png }
+        return nil
+    }
+}

@@ -1,0 +1,143 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#endif
+import EKYCCrypto
+
+/// One JSON file per token, crash-safe in the way of git's object files and maildir:
+/// temp file in the same directory (`O_EXCL`, 0600), write, fsync, rename, fsync the directory.
+/// File names are the SHA-256 of the token, sharded by its first byte, so a token never
+/// becomes a path and readers never see a partial record.
+public final class FileTokenStore: TokenStore {
+    public let directory: String
+    private let sys: Syscalls
+    static let tempPrefix = ".tmp-"
+    /// A temp file older than this belongs to a writer that died.
+    static let staleTempSeconds: Int64 = 60
+
+    /// Opens (and creates, mode 0700) the store directory; its parent must exist.
+    public init(directory: String, syscalls: Syscalls = .live) throws(StoreError) {
+        self.directory = directory.hasSuffix("/") && directory.count > 1 ? String(directory.dropLast()) : directory
+        self.sys = syscalls
+        try makeDirectory(self.directory)
+    }
+
+    public func path(for token: String) -> (shard: String, file: String) {
+        let name = SHA256.hexHash(token)
+        let shard = "\(directory)/\(name.prefix(2))"
+        return (shard, "\(shard)/\(name).json")
+    }
+
+    public func save(_ record: TokenRecord) throws(StoreError) {
+        let (shard, file) = path(for: record.token)
+        let bytes: [UInt8]
+        do { bytes = Array(try JSONEncoder().encode(record)) } catch {
+            throw StoreError(call: "encode", path: file, errno: 0, detail: "\(error)")
+        }
+        try makeDirectory(shard)
+        let random: [UInt8]
+        do { random = try SecureRandom.bytes(8) } catch {
+            throw StoreError(call: "random", path: shard, errno: 0, detail: error.description)
+        }
+        let temp = "\(shard)/\(Self.tempPrefix)\(Hex.encode(random))"
+        let fd = Int32(try sys.retrying("open", temp) { Int(sys.open(temp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)) })
+        var closed = false
+        do {
+            try writeAll(fd, bytes, path: temp)
+            _ = try sys.retrying("fsync", temp) { Int(sys.fsync(fd)) }
+            closed = true
+            _ = try sys.retrying("close", temp) { Int(sys.close(fd)) }
+            _ = try sys.retrying("rename", file) { Int(sys.rename(temp, file)) }
+        } catch {
+            if !closed { _ = sys.close(fd) }
+            _ = sys.unlink(temp)
+            throw error
+        }
+        try syncDirectory(shard)
+    }
+
+    public func load(token: String) throws(StoreError) -> TokenRecord? {
+        let (_, file) = path(for: token)
+        let bytes: [UInt8]
+        do { bytes = try FileReading.bytes(atPath: file, limit: 1 << 20) } catch {
+            if error.errno == ENOENT { return nil }
+            throw StoreError(call: "read", path: file, errno: error.errno, detail: error.reason)
+        }
+        let record: TokenRecord
+        do { record = try JSONDecoder().decode(TokenRecord.self, from: Data(bytes)) } catch {
+            throw StoreError(call: "decode", path: file, errno: 0, detail: "record is not valid JSON: \(error)")
+        }
+        // The name is a hash of the token; a record under another token's name is not this one's.
+        guard record.token == token else { return nil }
+        return record
+    }
+
+    public func sweep(now: Int64) throws(StoreError) -> Int {
+        var removed = 0
+        for shard in try entries(of: directory) where shard.count == 2 && shard.allSatisfy(\.isHexDigit) {
+            let shardPath = "\(directory)/\(shard)"
+            for name in try entries(of: shardPath) {
+                let path = "\(shardPath)/\(name)"
+                if name.hasPrefix(Self.tempPrefix) {
+                    var info = stat()
+                    if stat(path, &info) == 0, now - Int64(info.st_mtim.tv_sec) > Self.staleTempSeconds, sys.unlink(path) == 0 {
+                        removed += 1
+                    }
+                } else if name.hasSuffix(".json") {
+                    guard let bytes = try? FileReading.bytes(atPath: path, limit: 1 << 20),
+                          let record = try? JSONDecoder().decode(TokenRecord.self, from: Data(bytes)) else { continue }
+                    if record.keepUntil < now, sys.unlink(path) == 0 { removed += 1 }
+                }
+            }
+        }
+        return removed
+    }
+
+    private func writeAll(_ fd: Int32, _ bytes: [UInt8], path: String) throws(StoreError) {
+        var offset = 0
+        while offset < bytes.count {
+            let start = offset
+            let n = try sys.retrying("write", path) {
+                bytes.withUnsafeBytes { sys.write(fd, UnsafeRawBufferPointer(rebasing: $0[start...])) }
+            }
+            if n == 0 { throw StoreError(call: "write", path: path, errno: EIO, detail: "wrote 0 bytes") }
+            offset += n
+        }
+    }
+
+    private func makeDirectory(_ path: String) throws(StoreError) {
+        if sys.mkdir(path, 0o700) == 0 { return }
+        let code = errno
+        if code == EEXIST { return }
+        throw StoreError(call: "mkdir", path: path, errno: code,
+                         detail: "\(String(cString: strerror(code))) — create the store directory and give the handlers' user write access")
+    }
+
+    /// The rename is durable only once the directory entry is on disk.
+    private func syncDirectory(_ path: String) throws(StoreError) {
+        let fd = Int32(try sys.retrying("open", path) { Int(sys.open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0)) })
+        defer { _ = sys.close(fd) }
+        _ = try sys.retrying("fsync", path) { Int(sys.fsync(fd)) }
+    }
+
+    private func entries(of path: String) throws(StoreError) -> [String] {
+        guard let dir = opendir(path) else {
+            let code = errno
+            if code == ENOENT { return [] }
+            throw StoreError(call: "opendir", path: path, errno: code, detail: String(cString: strerror(code)))
+        }
+        defer { closedir(dir) }
+        var names: [String] = []
+        while let entry = readdir(dir) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(cString: raw.baseAddress!.assumingMemoryBound(to: CChar.self))
+            }
+            if name != "." && name != ".." { names.append(name) }
+        }
+        return names
+    }
+}

@@ -1,0 +1,24 @@
+import Synchronization
+
+/// An in-memory twin of `FileTokenStore` for handler tests.
+public final class MemoryTokenStore: TokenStore {
+    private let records = Mutex<[String: TokenRecord]>([:])
+
+    public init() {}
+
+    public func save(_ record: TokenRecord) throws(StoreError) {
+        records.withLock { $0[record.token] = record }
+    }
+
+    public func load(token: String) throws(StoreError) -> TokenRecord? {
+        records.withLock { $0[token] }
+    }
+
+    public func sweep(now: Int64) throws(StoreError) -> Int {
+        records.withLock { all in
+            let old = all.filter { $0.value.keepUntil < now }.map(\.key)
+            old.forEach { all[$0] = nil }
+            return old.count
+        }
+    }
+}

@@ -1,0 +1,37 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The one seam through which the file store touches the file system: EINTR retried here,
+/// every failure carries the call and errno, and tests swap single calls to force
+/// ENOSPC, EIO or a crash point (after swift-system's mocking).
+public struct Syscalls: Sendable {
+    public var open: @Sendable (String, Int32, UInt32) -> Int32
+    public var write: @Sendable (Int32, UnsafeRawBufferPointer) -> Int
+    public var fsync: @Sendable (Int32) -> Int32
+    public var rename: @Sendable (String, String) -> Int32
+    public var close: @Sendable (Int32) -> Int32
+    public var unlink: @Sendable (String) -> Int32
+    public var mkdir: @Sendable (String, UInt32) -> Int32
+
+    public static let live = Syscalls(
+        open: { Glibc.open($0, $1, mode_t($2)) },
+        write: { Glibc.write($0, $1.baseAddress, $1.count) },
+        fsync: { Glibc.fsync($0) },
+        rename: { Glibc.rename($0, $1) },
+        close: { Glibc.close($0) },
+        unlink: { Glibc.unlink($0) },
+        mkdir: { Glibc.mkdir($0, mode_t($1)) }
+    )
+
+    /// Runs `body` until it does not fail with EINTR; a failure becomes a `StoreError`.
+    func retrying(_ call: String, _ path: String, _ body: () -> Int) throws(StoreError) -> Int {
+        while true {
+            let result = body()
+            if result >= 0 { return result }
+            let code = errno
+            if code == EINTR { continue }
+            throw StoreError(call: call, path: path, errno: code, detail: String(cString: strerror(code)))
+        }
+    }
+}

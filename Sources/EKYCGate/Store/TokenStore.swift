@@ -1,0 +1,27 @@
+/// Why the store could not do what was asked; the handlers answer 503 for any of these.
+public struct StoreError: Error, Sendable, CustomStringConvertible, Equatable {
+    public var call: String
+    public var path: String
+    public var errno: Int32
+    public var detail: String
+
+    public init(call: String, path: String, errno: Int32, detail: String) {
+        self.call = call
+        self.path = path
+        self.errno = errno
+        self.detail = detail
+    }
+
+    public var description: String { "token store: \(call) \(path) failed: \(detail)" }
+}
+
+/// Where token records live. A record is either wholly there or not there at all.
+/// `FileTokenStore` is the default; `MemoryTokenStore` serves tests.
+public protocol TokenStore: Sendable {
+    /// Writes (creates or replaces) the record; durable when this returns.
+    func save(_ record: TokenRecord) throws(StoreError)
+    /// The record for a token, or nil when there is none.
+    func load(token: String) throws(StoreError) -> TokenRecord?
+    /// Removes records whose retention ended before `now` and stale temp files; returns how many.
+    func sweep(now: Int64) throws(StoreError) -> Int
+}

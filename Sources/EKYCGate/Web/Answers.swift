@@ -1,0 +1,36 @@
+public import FastCGI
+
+/// The JSON answers both handlers give: the error shape of DESIGN.md, and plain JSON.
+public enum Answers {
+    public static func json(_ status: Int, _ value: JSONValue, headers: [(name: String, value: String)] = []) -> HTTPResponse {
+        HTTPResponse(status: status,
+                     headers: [("Content-Type", "application/json"), ("Cache-Control", "no-store")] + headers,
+                     body: value.bytes)
+    }
+
+    /// `{"error": {"code", "message", "requestId"}}`. `code` is stable for programs; `message`
+    /// says what went wrong and what to do, and never holds a secret, a full token or an image.
+    public static func error(_ status: Int, code: String, message: String, requestId: String? = nil,
+                             headers: [(name: String, value: String)] = []) -> HTTPResponse {
+        var response = json(status, .object([("error", .object([
+            ("code", .string(code)), ("message", .string(message)), ("requestId", .optional(requestId)),
+        ]))]), headers: headers)
+        response.logFields.append(("error", code))
+        if let requestId { response.logFields.append(("tc_request", requestId)) }
+        return response
+    }
+}
+
+/// BizTokens as Tencent issues them (upper-case UUIDs); checked before a token is used at all.
+public enum TokenFormat {
+    public static func isValid(_ token: String) -> Bool {
+        (16...128).contains(token.utf8.count) && token.utf8.allSatisfy { byte in
+            (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5a) || (byte >= 0x61 && byte <= 0x7a) || byte == 0x2d || byte == 0x5f
+        }
+    }
+
+    /// What logs show of a token: a prefix of its hash, enough to join lines, useless to an attacker.
+    public static func logID(_ token: String) -> String {
+        String(sha256Hex(token).prefix(12))
+    }
+}
