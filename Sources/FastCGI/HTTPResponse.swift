@@ -24,13 +24,20 @@ public struct HTTPResponse: Sendable {
         var head = "Status: \(status) \(HTTPStatus.reason(status))\r\n"
         var hasLength = false
         for (name, value) in headers {
-            let cleanName = name.filter { $0 != "\r" && $0 != "\n" && $0 != ":" }
-            let cleanValue = value.filter { $0 != "\r" && $0 != "\n" }
+            let cleanName = Self.removing(["\r", "\n", ":"], from: name)
+            let cleanValue = Self.removing(["\r", "\n"], from: value)
             if cleanName.lowercased() == "content-length" { hasLength = true }
             head += "\(cleanName): \(cleanValue)\r\n"
         }
         if !hasLength { head += "Content-Length: \(body.count)\r\n" }
         return head + "\r\n"
+    }
+
+    // By scalar: "\r\n" is one Character in Swift, so a Character filter would miss it.
+    private static func removing(_ scalars: Set<Unicode.Scalar>, from text: String) -> String {
+        var out = String.UnicodeScalarView()
+        out.append(contentsOf: text.unicodeScalars.filter { !scalars.contains($0) })
+        return String(out)
     }
 }
 

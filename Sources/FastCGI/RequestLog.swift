@@ -29,7 +29,7 @@ public enum RequestLog {
     }
 
     static func quote(_ value: String) -> String {
-        let plain = !value.isEmpty && value.allSatisfy { $0.isASCII && $0 != " " && $0 != "\"" && $0 != "=" && !$0.isNewline && $0 != "\\" }
+        let plain = !value.isEmpty && value.unicodeScalars.allSatisfy { (0x21...0x7e).contains($0.value) && $0 != "\"" && $0 != "=" && $0 != "\\" }
         if plain { return value }
         var out = "\""
         for scalar in value.unicodeScalars {

@@ -1,0 +1,103 @@
+import Foundation
+import Testing
+import FastCGI
+import EKYCGate
+import HTTPClient
+
+@Suite struct CallbackHandlerTests {
+    let api = FakeFaceID()
+    let store = MemoryTokenStore()
+    let session = String(repeating: "cd", count: 32)
+    var cookie: String { "ekyc_session=\(session)" }
+
+    init() throws {
+        try store.save(TokenRecord(token: Fixtures.token, created: 1_000, sessionHash: SessionID.hash(session), extra: "order-42"))
+    }
+
+    func handler(now: Int64 = 2_000) throws -> CallbackHandler {
+        CallbackHandler(config: try Fixtures.config(), api: api, store: store, clock: { now })
+    }
+
+    func call(_ query: String = "token=\(Fixtures.token)", cookie: String? = nil, now: Int64 = 2_000) throws -> HTTPResponse {
+        try handler(now: now).handle(Fixtures.get("/ekyc/callback", query: query, cookie: cookie))
+    }
+
+    @Test func pendingWhileErrorCodeIsNull() throws {
+        let response = try call(cookie: cookie)
+        #expect(response.status == 202)
+        #expect(Fixtures.header(response, "Retry-After") == "2")
+        let body = Fixtures.json(response)
+        #expect(body["status"] as? String == "pending")
+        #expect(body["errorCode"] is NSNull)
+        #expect(body["extra"] as? String == "order-42")
+    }
+
+    @Test func passedIsStoredAndLaterAnsweredFromTheStore() throws {
+        api.resultAnswer = .success(GetResultResponse(
+            errorCode: 0, errorMsg: "Success", verificationDetailList: [VerificationDetail(
+                errorCode: 0, errorMsg: "Success", livenessErrorCode: 0, compareErrorCode: 0,
+                reqTimestamp: 1_789_473_304_325, similarity: 93.5, seq: "11a370d4")],
+            videoBase64: "AAAA", bestFrameBase64: "/9j/", requestId: "req-final"))
+        let first = try call(cookie: cookie)
+        #expect(first.status == 200)
+        let body = Fixtures.json(first)
+        #expect(body["status"] as? String == "passed")
+        #expect(body["errorCode"] as? Int == 0)
+        #expect(body["requestId"] as? String == "req-final")
+        let attempt = try #require((body["attempts"] as? [[String: Any]])?.first)
+        #expect(attempt["similarity"] as? Double == 93.5)
+        #expect(attempt["at"] as? String == "2026-09-15T11:55:04Z")
+        let text = String(decoding: first.body, as: UTF8.self)
+        #expect(!text.contains("AAAA") && !text.contains("/9j/"), "no face image or video by default")
+
+        let again = try call(cookie: cookie)
+        #expect(again.status == 200)
+        #expect(api.resultCalls == 1, "a final result is answered from the store")
+    }
+
+    @Test func failedCarriesAReason() throws {
+        api.resultAnswer = .success(GetResultResponse(errorCode: 1410, errorMsg: "User exited", requestId: "r"))
+        let body = Fixtures.json(try call(cookie: cookie))
+        #expect(body["status"] as? String == "failed")
+        #expect(body["reason"] as? String == "user_exit")
+        #expect(body["errorCode"] as? Int == 1410)
+    }
+
+    @Test(arguments: [(Int64(1005), "liveness"), (2016, "comparison"), (2012, "comparison"), (1409, "timeout"), (15, "expired"), (4, "system")])
+    func reasons(_ code: Int64, _ reason: String) {
+        #expect(ResultReason.of(errorCode: code).rawValue == reason)
+    }
+
+    @Test func anotherSessionIsForbidden() throws {
+        #expect(try call(cookie: "ekyc_session=" + String(repeating: "ef", count: 32)).status == 403)
+        #expect(try call(cookie: nil).status == 403)
+        #expect(api.resultCalls == 0)
+    }
+
+    @Test func unknownTokenIs404() throws {
+        #expect(try call("token=00000000-0000-0000-0000-000000000000", cookie: cookie).status == 404)
+    }
+
+    @Test(arguments: ["", "token=", "token=../../etc/passwd", "token=%2e%2e%2f", "token=abc", "token=%00AAAAAAAAAAAAAAAAAAAA", "token=%zz"])
+    func malformedTokenIs400(_ query: String) throws {
+        #expect(try call(query, cookie: cookie).status == 400)
+    }
+
+    @Test func expiredTokenFromTheAPI() throws {
+        api.resultAnswer = .failure(.api(code: "InvalidParameterValue.BizTokenExpired", message: "expired", requestId: "r"))
+        let response = try call(cookie: cookie)
+        #expect(response.status == 410)
+        #expect(Fixtures.json(response)["status"] as? String == "expired")
+    }
+
+    @Test func pastRetentionIsExpiredWithoutCallingTheAPI() throws {
+        let response = try call(cookie: cookie, now: 1_000 + TokenRecord.retentionSeconds + 1)
+        #expect(response.status == 410)
+        #expect(api.resultCalls == 0)
+    }
+
+    @Test func upstreamTimeoutIs504() throws {
+        api.resultAnswer = .failure(.transport(.init(kind: .timeout, code: 28, message: "Timeout", requestNotSent: false)))
+        #expect(try call(cookie: cookie).status == 504)
+    }
+}

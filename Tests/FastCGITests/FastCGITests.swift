@@ -1,0 +1,45 @@
+import Testing
+import FastCGI
+
+@Suite struct HTTPMessageTests {
+    @Test func requestAccessors() {
+        let request = HTTPRequest(params: ["REQUEST_METHOD": "POST", "QUERY_STRING": "a=1", "DOCUMENT_URI": "/ekyc/start",
+                                           "HTTP_COOKIE": "x=1", "CONTENT_TYPE": "text/plain", "HTTP_X_REQUEST_ID": "abc"])
+        #expect(request.method == "POST")
+        #expect(request.path == "/ekyc/start")
+        #expect(request.header("Cookie") == "x=1")
+        #expect(request.header("content-type") == "text/plain")
+        #expect(request.header("X-Request-Id") == "abc")
+    }
+
+    @Test func cgiPathWithoutDocumentURI() {
+        #expect(HTTPRequest(params: ["SCRIPT_NAME": "/ekyc/callback"]).path == "/ekyc/callback")
+        #expect(HTTPRequest(params: ["REQUEST_URI": "/x?y=1"]).path == "/x")
+    }
+
+    @Test func headRemovesLineBreaksFromHeaders() {
+        let response = HTTPResponse(status: 303, headers: [("Location", "https://a/\r\nSet-Cookie: evil=1")], text: "x")
+        let head = response.cgiHead()
+        #expect(head.hasPrefix("Status: 303 See Other\r\n"))
+        #expect(head.contains("Location: https://a/Set-Cookie: evil=1\r\n"))
+        #expect(!head.contains("\r\nSet-Cookie"))
+        #expect(head.contains("Content-Length: 1\r\n"))
+        #expect(head.hasSuffix("\r\n\r\n"))
+    }
+
+    @Test func listenAddresses() throws {
+        #expect(try ListenAddress(parsing: "unix:/run/ekyc/start.sock") == .unix(path: "/run/ekyc/start.sock"))
+        #expect(try ListenAddress(parsing: "127.0.0.1:9000") == .tcp(host: "127.0.0.1", port: 9000))
+        #expect(try ListenAddress(parsing: ":9000") == .tcp(host: "127.0.0.1", port: 9000))
+        #expect(throws: ServerError.self) { try ListenAddress(parsing: "unix:") }
+        #expect(throws: ServerError.self) { try ListenAddress(parsing: "localhost:99999") }
+        #expect(throws: ServerError.self) { try ListenAddress(parsing: "nonsense") }
+    }
+
+    @Test func logLineQuotesValues() {
+        let request = HTTPRequest(params: ["REQUEST_METHOD": "GET", "DOCUMENT_URI": "/ekyc/callback"])
+        let response = HTTPResponse(status: 404, logFields: [("error", "unknown token\n\"x\"")])
+        let line = RequestLog.line(request: request, response: response, milliseconds: 1.26)
+        #expect(line == #"method=GET path=/ekyc/callback status=404 ms=1.3 error="unknown token\n\"x\"""#)
+    }
+}
