@@ -24,11 +24,19 @@ public final class FastCGIServer: @unchecked Sendable {
         self.makeHandler = makeHandler
     }
 
-    /// Serves until the process is stopped. Returns only if every worker has ended.
+    /// Serves until SIGTERM or SIGINT, then stops accepting, lets every worker finish the
+    /// request it holds, and returns.
     public func run() throws(ServerError) {
         if FCGX_Init() != 0 { throw .libraryInit }
         // A browser that hangs up mid-answer must not kill the process.
         signal(SIGPIPE, SIG_IGN)
+        // Workers inherit this mask, so the stop signals reach only the waiter thread below.
+        var stopSignals = sigset_t()
+        sigemptyset(&stopSignals)
+        sigaddset(&stopSignals, SIGTERM)
+        sigaddset(&stopSignals, SIGINT)
+        pthread_sigmask(SIG_BLOCK, &stopSignals, nil)
+        try startStopWaiter(stopSignals)
         var threads: [pthread_t] = []
         for _ in 0..<workers {
             let box = Unmanaged.passRetained(self).toOpaque()
@@ -45,6 +53,28 @@ public final class FastCGIServer: @unchecked Sendable {
             threads.append(thread)
         }
         for thread in threads { pthread_join(thread, nil) }
+    }
+
+    /// A thread that sleeps in `sigwait`; on a stop signal it shuts the listening socket down,
+    /// which wakes every worker blocked in accept while requests in progress run to the end.
+    private func startStopWaiter(_ signals: sigset_t) throws(ServerError) {
+        final class Context {
+            var signals: sigset_t
+            let fd: Int32
+            init(signals: sigset_t, fd: Int32) { self.signals = signals; self.fd = fd }
+        }
+        let context = Unmanaged.passRetained(Context(signals: signals, fd: listenFD)).toOpaque()
+        var thread = pthread_t()
+        let rc = pthread_create(&thread, nil, { raw in
+            let context = Unmanaged<Context>.fromOpaque(raw!).takeRetainedValue()
+            var received: Int32 = 0
+            sigwait(&context.signals, &received)
+            FCGX_ShutdownPending()
+            shutdown(context.fd, Int32(SHUT_RDWR))
+            return nil
+        }, context)
+        guard rc == 0 else { throw .threadStart(errno: rc) }
+        pthread_detach(thread)
     }
 
     private func workerLoop() {

@@ -14,6 +14,10 @@ public struct HandlerConfig: Sendable {
     public var cookieName: String
     public var cookieSecure: Bool
     public var allowUnsignedExtra: Bool
+    /// Key of signed start links; nil when the merchant does not use them.
+    public var linkKey: String?
+    /// Refuse `/ekyc/start` without a valid signed link.
+    public var requireSignedLink: Bool
     public var ruleId: String?
     public var page: WebVerificationConfig
     public var workers: Int
@@ -23,12 +27,21 @@ public struct HandlerConfig: Sendable {
     public static let knownKeys: Set<String> = Set([
         "secret_file", "secret_id", "secret_key", "endpoint", "region", "ca_file", "connect_timeout_ms", "timeout_ms",
         "redirect_url", "verification_origin", "store", "cookie_name", "cookie_secure", "allow_unsigned_extra",
-        "rule_id", "workers", "max_body_bytes",
+        "rule_id", "workers", "max_body_bytes", "link_key", "require_signed_link",
     ]).union(WebVerificationConfig.configKeys)
 
     public init(file: ConfigFile, environment: [String: String]) throws(ConfigError) {
         try file.rejectUnknownKeys(Self.knownKeys)
-        credentials = try SecretLoader.credentials(from: file, environment: environment)
+        let secrets = try SecretLoader.secrets(from: file, environment: environment)
+        credentials = secrets.credentials
+        linkKey = secrets.linkKey
+        if let linkKey, linkKey.utf8.count < 32 {
+            throw ConfigError("link_key is \(linkKey.utf8.count) bytes; use at least 32 random characters, e.g. from: openssl rand -hex 32")
+        }
+        requireSignedLink = try file.bool("require_signed_link", default: linkKey != nil)
+        if requireSignedLink && linkKey == nil {
+            throw ConfigError("\(file.origin(of: "require_signed_link")): require_signed_link = true needs link_key (in secret_file or the config)")
+        }
         let host = try file.string("endpoint", default: "faceid.intl.tencentcloudapi.com")
         guard !host.contains("/"), !host.contains(" ") else {
             throw ConfigError("\(file.origin(of: "endpoint")): endpoint is a host[:port] such as faceid.intl.tencentcloudapi.com, not a URL")

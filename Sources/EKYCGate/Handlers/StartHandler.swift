@@ -22,7 +22,7 @@ public struct StartHandler {
                                  headers: [("Allow", "GET, POST")])
         }
         let input: StartInput
-        switch StartInput.parse(request, allowUnsignedExtra: config.allowUnsignedExtra) {
+        switch StartInput.parse(request, policy: StartInput.Policy(config: config, now: clock())) {
         case .success(let parsed): input = parsed
         case .failure(let problem): return problem.response
         }

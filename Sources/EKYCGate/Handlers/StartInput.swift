@@ -22,7 +22,22 @@ struct StartInput: Equatable {
         }
     }
 
-    static func parse(_ request: HTTPRequest, allowUnsignedExtra: Bool) -> Result<StartInput, Problem> {
+    /// What decides where `Extra` may come from.
+    struct Policy {
+        var allowUnsignedExtra: Bool
+        var linkKey: String?
+        var requireSignedLink: Bool
+        var now: Int64
+
+        init(config: HandlerConfig, now: Int64) {
+            allowUnsignedExtra = config.allowUnsignedExtra
+            linkKey = config.linkKey
+            requireSignedLink = config.requireSignedLink
+            self.now = now
+        }
+    }
+
+    static func parse(_ request: HTTPRequest, policy: Policy) -> Result<StartInput, Problem> {
         if request.bodyOmitted {
             return .failure(Problem(413, "body_too_large", "the upload is larger than this server accepts (8 MB of base64, about 6 MB of image); send a smaller photo"))
         }
@@ -73,8 +88,31 @@ struct StartInput: Equatable {
         }
 
         var input = StartInput()
+        let linkFields = query.filter { ["ref", "exp", "sig"].contains($0.name) }
+        if !linkFields.isEmpty {
+            guard let key = policy.linkKey else {
+                return .failure(Problem(403, "bad_link", "this server has no link_key, so it cannot check signed start links"))
+            }
+            let value = { (name: String) in linkFields.first { $0.name == name }?.value }
+            switch SignedLink.verify(ref: value("ref"), exp: value("exp"), sig: value("sig"), key: key, now: policy.now) {
+            case .invalid(let why):
+                return .failure(Problem(403, "bad_link", "\(why); ask the merchant site for a new link"))
+            case .expired:
+                return .failure(Problem(403, "link_expired", "this start link has expired; go back to the merchant site for a new one"))
+            case .valid(let ref):
+                guard ref.count <= maxExtraCharacters else {
+                    return .failure(Problem(400, "extra_too_long", "ref is \(ref.count) characters; Tencent's Extra allows at most 1000"))
+                }
+                guard fields["extra"]?.isEmpty ?? true else {
+                    return .failure(Problem(400, "extra_with_link", "a signed link carries its ref; do not send extra with it"))
+                }
+                input.extra = ref
+            }
+        } else if policy.requireSignedLink {
+            return .failure(Problem(403, "link_required", "verification starts only from a signed link made by the merchant site"))
+        }
         if let extra = fields["extra"], !extra.isEmpty {
-            guard allowUnsignedExtra else {
+            guard policy.allowUnsignedExtra else {
                 return .failure(Problem(403, "unsigned_extra", "this server does not accept 'extra' from the browser; the merchant app must create a signed start link"))
             }
             guard extra.count <= maxExtraCharacters else {
