@@ -29,9 +29,9 @@ public enum ListenAddress: Equatable, Sendable, CustomStringConvertible {
         }
     }
 
-    /// Opens the listening socket through libfcgi. `mode` (e.g. 0o660) is applied to a unix
-    /// socket so the web server's user can connect.
-    public func open(backlog: Int32 = 128, mode: UInt32? = nil) throws(ServerError) -> Int32 {
+    /// Opens the listening socket through libfcgi. `mode` (e.g. 0o660) and `owner` are applied
+    /// to a unix socket so the web server's user can connect.
+    public func open(backlog: Int32 = 128, mode: UInt32? = nil, owner: SocketOwner? = nil) throws(ServerError) -> Int32 {
         if FCGX_Init() != 0 { throw .libraryInit }
         switch self {
         case .unix(let path):
@@ -41,6 +41,7 @@ public enum ListenAddress: Equatable, Sendable, CustomStringConvertible {
             let fd = FCGX_OpenSocket(path, backlog)
             guard fd >= 0 else { throw .cannotListen(description, errno: errno) }
             if let mode, chmod(path, mode_t(mode)) != 0 { throw .cannotListen(description, errno: errno) }
+            try owner?.apply(to: path)
             return fd
         case .tcp(let host, let port):
             let fd = FCGX_OpenSocket("\(host):\(port)", backlog)

@@ -6,6 +6,7 @@ import Glibc
 public struct ServeOptions: Sendable {
     public var listen: ListenAddress?
     public var socketMode: UInt32?
+    public var socketOwner: SocketOwner?
     public var workers: Int
     public var maxBodyBytes: Int
 
@@ -22,7 +23,7 @@ public struct ServeOptions: Sendable {
 public enum Serve {
     public static func run(_ options: ServeOptions, makeHandler: @escaping @Sendable () -> Handler) throws(ServerError) {
         if let listen = options.listen {
-            let fd = try listen.open(mode: options.socketMode)
+            let fd = try listen.open(mode: options.socketMode, owner: options.socketOwner)
             try FastCGIServer(listenFD: fd, workers: options.workers, maxBodyBytes: options.maxBodyBytes,
                               makeHandler: makeHandler).run()
         } else if FastCGIServer.inheritedSocketOnStandardInput {

@@ -8,6 +8,7 @@ public enum ServerError: Error, CustomStringConvertible, Equatable {
     case libraryInit
     case cannotListen(String, errno: Int32)
     case threadStart(errno: Int32)
+    case badOwner(String, String)
 
     public var description: String {
         switch self {
@@ -17,6 +18,8 @@ public enum ServerError: Error, CustomStringConvertible, Equatable {
             "libfcgi failed to initialise (FCGX_Init)"
         case .cannotListen(let address, let code):
             "cannot listen on \(address): \(String(cString: strerror(code))) — check that the directory exists, is writable, and no other process holds the address"
+        case let .badOwner(text, why):
+            "bad --socket-owner '\(text)': \(why); use USER or USER:GROUP"
         case .threadStart(let code):
             "cannot start a worker thread: \(String(cString: strerror(code))); lower --workers"
         }

@@ -14,7 +14,7 @@ public enum HandlerMain {
     public static let version = "0.1.0"
 
     static let options: [Arguments.Option] = [
-        .init("config"), .init("listen"), .init("socket-mode"), .init("workers"),
+        .init("config"), .init("listen"), .init("socket-mode"), .init("socket-owner"), .init("workers"),
         .init("help", takesValue: false), .init("version", takesValue: false),
     ]
 
@@ -23,7 +23,7 @@ public enum HandlerMain {
             ? "Starts a Tencent eKYC verification (GET|POST /ekyc/start): calls ApplyWebVerificationBizTokenIntl,\nstores the BizToken and redirects the browser (303) to the eKYC page."
             : "Answers the result of a verification (GET /ekyc/callback?token=…) as JSON after checking the\ntoken against the store and the browser's session; calls GetWebVerificationResultIntl."
         var text = """
-        usage: \(role.rawValue) [--config FILE] [--listen unix:PATH|HOST:PORT] [--socket-mode 0660] [--workers N]
+        usage: \(role.rawValue) [--config FILE] [--listen unix:PATH|HOST:PORT] [--socket-mode 0660] [--socket-owner USER[:GROUP]] [--workers N]
 
         \(what)
 
@@ -35,14 +35,16 @@ public enum HandlerMain {
         Options:
           --config FILE       configuration (default: $EKYC_CONFIG, else /etc/ekyc/ekyc.conf)
           --socket-mode MODE  octal mode of the unix socket, e.g. 0660 so only nginx's group connects
+          --socket-owner U[:G] owner of the unix socket, e.g. root:www-data (needs the right to chown)
           --workers N         worker threads, each with its own API connection (default: config 'workers', 8)
           --version           print the version
 
         Configuration keys are listed in docs/CONFIGURATION.md; every value is checked at start-up.
         Environment: EKYC_<KEY> overrides a key; TENCENTCLOUD_SECRET_ID / TENCENTCLOUD_SECRET_KEY give the API key pair.
         """
+        text += "\n\nSubcommands:\n  \(role.rawValue) sweep [--config FILE]   remove records past their 3-day retention and temp files of dead writers (run from cron or a timer)"
         if role == .start {
-            text += "\n\nSubcommand:\n  \(role.rawValue) sign …   print every TC3 signing stage (see '\(role.rawValue) sign --help')"
+            text += "\n  \(role.rawValue) sign …                print every TC3 signing stage (see '\(role.rawValue) sign --help')"
         }
         return text + "\n"
     }
@@ -50,6 +52,8 @@ public enum HandlerMain {
     /// Runs the command and returns the process exit status.
     public static func run(_ role: Role, arguments raw: [String], environment: [String: String]) -> Int32 {
         if role == .start, raw.first == "sign" { return runSign(Array(raw.dropFirst())) }
+        let sweeping = raw.first == "sweep"
+        let raw = sweeping ? Array(raw.dropFirst()) : raw
         let arguments: Arguments
         do { arguments = try Arguments(raw, options: options) } catch {
             return fail(role, error.description)
@@ -64,7 +68,7 @@ public enum HandlerMain {
         do throws(ConfigError) {
             let path = arguments["config"] ?? environment["EKYC_CONFIG"] ?? "/etc/ekyc/ekyc.conf"
             var file = try ConfigFile.load(path: path)
-            file.applyEnvironment(environment)
+            file.applyEnvironment(environment, knownKeys: HandlerConfig.knownKeys)
             config = try HandlerConfig(file: file, environment: environment)
             serve = try serveOptions(arguments, defaultWorkers: config.workers, maxBodyBytes: config.maxBodyBytes)
             do { store = try FileTokenStore(directory: config.storeDirectory) } catch {
@@ -72,6 +76,15 @@ public enum HandlerMain {
             }
         } catch {
             return fail(role, error.description)
+        }
+        if sweeping {
+            do {
+                let removed = try store.sweep(now: WallClock.seconds())
+                print("swept \(removed) expired record(s) and stale temp file(s) from \(config.storeDirectory)")
+                return 0
+            } catch {
+                return fail(role, error.description)
+            }
         }
 
         let makeHandler: @Sendable () -> Handler = {
@@ -106,6 +119,9 @@ public enum HandlerMain {
                 throw ConfigError("--socket-mode takes an octal mode such as 0660, got '\(mode)'")
             }
             options.socketMode = value
+        }
+        if let owner = arguments["socket-owner"] {
+            do { options.socketOwner = try SocketOwner(parsing: owner) } catch { throw ConfigError(error.description) }
         }
         if let workers = arguments["workers"] {
             guard let value = Int(workers), (1...256).contains(value) else { throw ConfigError("--workers takes a number from 1 to 256") }

@@ -68,10 +68,12 @@ public struct ConfigFile: Sendable, Equatable {
 
     public var keys: [String] { Array(values.keys).sorted() }
 
-    /// Environment overrides: `EKYC_REDIRECT_URL` sets `redirect_url`, and so on.
-    public mutating func applyEnvironment(_ environment: [String: String], prefix: String = "EKYC_") {
-        for (name, value) in environment where name.hasPrefix(prefix) && name != prefix + "CONFIG" {
-            values[name.dropFirst(prefix.count).lowercased()] = (value, 0)
+    /// Environment overrides: `EKYC_REDIRECT_URL` sets `redirect_url`, and so on, for the keys
+    /// a command knows; other `EKYC_*` variables belong to someone else and are left alone.
+    public mutating func applyEnvironment(_ environment: [String: String], knownKeys: Set<String>, prefix: String = "EKYC_") {
+        for (name, value) in environment where name.hasPrefix(prefix) {
+            let key = name.dropFirst(prefix.count).lowercased()
+            if knownKeys.contains(key) { values[key] = (value, 0) }
         }
     }
 }
