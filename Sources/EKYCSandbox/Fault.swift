@@ -1,6 +1,6 @@
 /// A failure the sandbox injects into an API answer, for testing clients and benchmarks:
 /// set for every request by config (`fault = …`) or per request by the `X-Sandbox-Fault` header.
-public enum Fault: Sendable, Equatable {
+public enum Fault: Sendable, Equatable, CustomStringConvertible {
     /// Wait this many milliseconds, then answer normally.
     case latency(milliseconds: Int)
     /// HTTP 500 with a plain-text body (the SDKs report a network error).
@@ -34,6 +34,20 @@ public enum Fault: Sendable, Equatable {
         case "ratelimit": self = .rateLimit
         case "internal": self = .internalError
         default: return nil
+        }
+    }
+}
+
+extension Fault {
+    /// The value as written in config or header, e.g. `latency=500`.
+    public var description: String {
+        switch self {
+        case .latency(let ms): "latency=\(ms)"
+        case .http500: "http500"
+        case .nonJSON: "nonjson"
+        case .truncate: "truncate"
+        case .rateLimit: "ratelimit"
+        case .internalError: "internal"
         }
     }
 }

@@ -59,7 +59,7 @@ public struct SandboxHandler: Sendable {
         let action = request.header("X-TC-Action") ?? ""
         let fault = fault(for: request)
         var tag: [(key: String, value: String)] = []
-        if let fault { tag = [("fault", String(describing: fault))] }
+        if let fault { tag = [("fault", fault.description)] }
         func error(_ code: String, _ message: String) -> HTTPResponse {
             let body = JSONValue.object([("Error", .object([("Code", .string(code)), ("Message", .string(message))]))])
             return SandboxAPI.json(body, requestId: requestId, action: action, error: code)

@@ -80,3 +80,10 @@ import Testing
         }
     }
 }
+
+@Suite struct FaultDescriptionTests {
+    @Test(arguments: ["latency=500", "http500", "nonjson", "truncate", "ratelimit", "internal"])
+    func roundTrips(text: String) {
+        #expect(Fault(parsing: text)?.description == text)
+    }
+}
