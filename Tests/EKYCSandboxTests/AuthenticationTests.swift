@@ -123,3 +123,36 @@ import Testing
         #expect(try errorCode(sandbox.handle(apiRequest("GetWebVerificationResultIntl", #"{"BizToken":"X"}"#, timestamp: Int64(testNow) + 1), now: testNow + 1)) == "InvalidParameterValue.BizTokenIllegal")
     }
 }
+
+@Suite struct AuthenticationEdgeTests {
+    /// With `X-TC-Content-SHA256: UNSIGNED-PAYLOAD` the SDK signs the literal string, not the body.
+    @Test func unsignedPayload() throws {
+        let (sandbox, _) = makeSandbox()
+        let body = Array(#"{"BizToken":"X"}"#.utf8)
+        let signature = TC3Signer.sign(testCredentials, SigningInput(service: "faceid", host: testHost, payload: Array("UNSIGNED-PAYLOAD".utf8)),
+                                       timestamp: Int64(testNow))
+        let sent = request(headers: [
+            "Content-Type": "application/json", "Host": testHost, "X-TC-Action": "GetWebVerificationResultIntl",
+            "X-TC-Timestamp": String(Int64(testNow)), "X-TC-Version": "2018-03-01", "X-TC-Content-SHA256": "UNSIGNED-PAYLOAD",
+            "Authorization": signature.authorization,
+        ], body: body)
+        #expect(try errorCode(sandbox.handle(sent, now: testNow)) == "InvalidParameterValue.BizTokenIllegal")
+    }
+
+    @Test func oversizedBodyIsAnAPIError() throws {
+        let (sandbox, _) = makeSandbox()
+        var sent = apiRequest("ApplyWebVerificationBizTokenIntl", "{}")
+        sent.body = []
+        sent.bodyOmitted = true
+        let response = sandbox.handle(sent, now: testNow)
+        #expect(response.status == 200)
+        #expect(try errorCode(response) == "InvalidParameter")
+    }
+
+    @Test func missingTimestamp() throws {
+        let (sandbox, _) = makeSandbox()
+        var sent = apiRequest("GetWebVerificationResultIntl", "{}")
+        sent.params["HTTP_X_TC_TIMESTAMP"] = nil
+        #expect(try errorCode(sandbox.handle(sent, now: testNow)) == "InvalidParameter")
+    }
+}
