@@ -27,6 +27,11 @@ public enum Outcome: String, Sendable, CaseIterable {
         }
     }
 
+    /// The outcomes a flow can have: a face mismatch needs a comparison (CheckMode 1 or 2).
+    public static func available(for config: VerificationConfig) -> [Outcome] {
+        allCases.filter { $0 != .mismatch || config.comparesFace }
+    }
+
     /// Whether a face was captured, so the result carries a best frame and a video.
     var capturedMedia: Bool { self != .timeout && self != .userExit }
 

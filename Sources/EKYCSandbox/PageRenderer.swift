@@ -25,7 +25,7 @@ struct PageRenderer: Sendable {
     }
 
     /// The step where the tester picks the outcome; `lastFailure` shows a failed attempt.
-    func capturePage(token: String, askConsent: Bool, attemptsLeft: Int, lastFailure: Int?) -> String {
+    func capturePage(token: String, outcomes: [Outcome], askConsent: Bool, attemptsLeft: Int, lastFailure: Int?) -> String {
         var body = "<h1>\(e(text.captureTitle))</h1>"
         if let lastFailure {
             body += "<p class=\"notice\">\(e(text.attemptFailed)) (\(e(text.code)) \(lastFailure): \(e(ResultCode.message(lastFailure)))). \(attemptsLeft) \(e(text.attemptsLeft)).</p>"
@@ -33,7 +33,7 @@ struct PageRenderer: Sendable {
         body += "<p>\(e(text.captureHint))</p>"
         body += "<form method=\"post\" action=\"/reflect/finish\">\(hidden(token))"
         if askConsent { body += consentBox() }
-        for outcome in Outcome.allCases {
+        for outcome in outcomes {
             let style = outcome == .pass ? "" : " class=\"secondary\""
             body += "<button type=\"submit\" name=\"outcome\" value=\"\(outcome.rawValue)\"\(style)>\(e(text.outcomes[outcome] ?? outcome.rawValue)) <small>\(outcome.errorCode)</small></button>"
         }
@@ -41,7 +41,7 @@ struct PageRenderer: Sendable {
         if attemptsLeft > 1 {
             body += "<h2>\(e(text.retryTitle))</h2><form method=\"post\" action=\"/reflect/finish\">\(hidden(token))"
             body += "<input type=\"hidden\" name=\"retry\" value=\"yes\">"
-            for outcome in Outcome.allCases where outcome.isRetryable {
+            for outcome in outcomes where outcome.isRetryable {
                 body += "<button type=\"submit\" name=\"outcome\" value=\"\(outcome.rawValue)\" class=\"secondary\">\(e(text.retryButton)): \(e(text.outcomes[outcome] ?? outcome.rawValue))</button>"
             }
             body += "</form>"

@@ -40,7 +40,7 @@ public struct SandboxPage: Sendable {
         // Consent was given on the start page; without one, ask for it with the outcome.
         let consentPending = askConsent && query["consent"] != "yes"
         return Self.html(200, renderer.capturePage(
-            token: token, askConsent: consentPending, attemptsLeft: record.attemptsLeft,
+            token: token, outcomes: Outcome.available(for: record.config), askConsent: consentPending, attemptsLeft: record.attemptsLeft,
             lastFailure: record.attempts.last?.outcome.errorCode))
     }
 
@@ -53,6 +53,10 @@ public struct SandboxPage: Sendable {
         guard let outcome = form["outcome"].flatMap(Outcome.init(rawValue:)) else {
             let names = Outcome.allCases.map(\.rawValue).joined(separator: ", ")
             return Self.html(400, PageRenderer().errorPage(code: nil, detail: "outcome must be one of: \(names)"))
+        }
+        if let record = store.record(token), !Outcome.available(for: record.config).contains(outcome) {
+            return Self.html(400, PageRenderer(config: record.config).errorPage(
+                code: nil, detail: "outcome \(outcome.rawValue) needs a face comparison (Config.CheckMode 1 or 2)"))
         }
         let retry = form["retry"] == "yes" && outcome.isRetryable
         let attempt = VerificationRecord.Attempt(

@@ -149,6 +149,15 @@ import Testing
         #expect(details.map { int($0["ErrorCode"]) } == [1005, 2016, 1005])
     }
 
+    @Test func mismatchNeedsAComparison() throws {
+        let (sandbox, _) = makeSandbox()
+        let token = try applyToken(sandbox, #"{"RedirectURL": "https://a.example/", "Config": {"CheckMode": 3}}"#)
+        let html = text(sandbox.handle(request(method: "GET", path: "/reflect/", query: "token=\(token)&step=capture"), now: testNow + 1))
+        #expect(!html.contains(#"value="mismatch""#))
+        #expect(finish(sandbox, token: token, outcome: "mismatch").status == 400)
+        #expect(finish(sandbox, token: token, outcome: "pass").status == 303)
+    }
+
     @Test func passAfterAFailedAttempt() throws {
         let (sandbox, _) = makeSandbox()
         let token = try applyToken(sandbox)
