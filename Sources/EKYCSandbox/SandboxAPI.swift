@@ -34,8 +34,7 @@ public struct SandboxAPI: Sendable {
             let response = try answer(request, action: action, now: now, requestId: requestId)
             return Self.json(response, requestId: requestId, action: action, error: nil)
         } catch {
-            let body = JSONValue.object([("Error", .object([("Code", .string(error.code)), ("Message", .string(error.message))]))])
-            return Self.json(body, requestId: requestId, action: action, error: error.code)
+            return Self.errorResponse(error, requestId: requestId, action: action)
         }
     }
 
@@ -79,6 +78,12 @@ public struct SandboxAPI: Sendable {
         guard let record = store.record(token) else { throw .bizTokenIllegal }
         guard record.isRetained(nowSeconds: nowSeconds) else { throw .bizTokenExpired }
         return ResultResponse.body(for: record, nowSeconds: nowSeconds, requestId: requestId)
+    }
+
+    /// `{"Response": {"Error": {"Code": …, "Message": …}, "RequestId": …}}`.
+    static func errorResponse(_ error: APIError, requestId: String, action: String) -> HTTPResponse {
+        let body = JSONValue.object([("Error", .object([("Code", .string(error.code)), ("Message", .string(error.message))]))])
+        return json(body, requestId: requestId, action: action, error: error.code)
     }
 
     /// `{"Response": {…, "RequestId": …}}`, with the action and error code for the log line.

@@ -60,10 +60,6 @@ public struct SandboxHandler: Sendable {
         let fault = fault(for: request)
         var tag: [(key: String, value: String)] = []
         if let fault { tag = [("fault", fault.description)] }
-        func error(_ code: String, _ message: String) -> HTTPResponse {
-            let body = JSONValue.object([("Error", .object([("Code", .string(code)), ("Message", .string(message))]))])
-            return SandboxAPI.json(body, requestId: requestId, action: action, error: code)
-        }
         var response: HTTPResponse
         switch fault {
         case .http500?:
@@ -71,9 +67,10 @@ public struct SandboxHandler: Sendable {
         case .nonJSON?:
             response = HTTPResponse(status: 200, headers: [("Content-Type", "application/json")], text: "<html><body>502 Bad Gateway</body></html>\n")
         case .rateLimit?:
-            response = error(APIError.requestLimitExceeded.code, APIError.requestLimitExceeded.message)
+            response = SandboxAPI.errorResponse(.requestLimitExceeded, requestId: requestId, action: action)
         case .internalError?:
-            response = error("InternalError", "An internal error has occurred (sandbox fault). Retry your request.")
+            response = SandboxAPI.errorResponse(APIError("InternalError", "An internal error has occurred (sandbox fault). Retry your request."),
+                                                requestId: requestId, action: action)
         case .truncate?:
             response = api.handle(request, now: now)
             let full = response.body.count
