@@ -1,0 +1,61 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+/// The body of `ApplyWebVerificationBizTokenIntl`, validated as Tencent does. Unknown fields are
+/// ignored and nulls read as absent (the SDKs omit unset fields, other clients send null).
+struct ApplyRequest: Sendable {
+    static let maxExtraCharacters = 1_000
+    static let maxImageBase64Bytes = 8 * 1024 * 1024
+
+    var redirectURL: String
+    var extra: String?
+    var hasCompareImage: Bool
+    var config: VerificationConfig
+
+    init(parsing body: JSONValue) throws(APIError) {
+        let fields = FieldReader(body)
+        try fields.requireObject()
+        guard let redirect = try fields.string("RedirectURL"), !redirect.isEmpty else {
+            throw .invalidValue("RedirectURL", "it is required")
+        }
+        guard Self.isAbsoluteWebURL(redirect) else {
+            throw .invalidValue("RedirectURL", "give an absolute http:// or https:// URL")
+        }
+        redirectURL = redirect
+        extra = try fields.string("Extra")
+        if let extra, extra.count > Self.maxExtraCharacters {
+            throw .invalidValue("Extra", "at most \(Self.maxExtraCharacters) characters")
+        }
+        _ = try fields.string("RuleId")
+        let image = try fields.string("CompareImageBase64") ?? ""
+        if !image.isEmpty { try Self.checkImage(image) }
+        hasCompareImage = !image.isEmpty
+        config = try VerificationConfig(parsing: body["Config"])
+    }
+
+    /// `http(s)://host…` with a non-empty host and no spaces or control characters.
+    static func isAbsoluteWebURL(_ text: String) -> Bool {
+        let lower = text.lowercased()
+        let rest: Substring
+        if lower.hasPrefix("https://") { rest = lower.dropFirst(8) } else if lower.hasPrefix("http://") { rest = lower.dropFirst(7) } else { return false }
+        let host = rest.prefix { $0 != "/" && $0 != "?" && $0 != "#" }
+        guard !host.isEmpty, !host.hasPrefix(":"), !host.contains("@") else { return false }
+        return text.unicodeScalars.allSatisfy { $0.value > 0x20 && $0.value != 0x7f }
+    }
+
+    /// Size first (cheap), then base64, then the JPEG or PNG signature.
+    static func checkImage(_ base64: String) throws(APIError) {
+        guard base64.utf8.count <= maxImageBase64Bytes else {
+            throw APIError("FailedOperation.ImageSizeTooLarge", "CompareImageBase64 is larger than 8 MB of base64.")
+        }
+        let decodeFailed = APIError("FailedOperation.ImageDecodeFailed", "CompareImageBase64 could not be decoded as a JPEG or PNG image.")
+        guard let data = Data(base64Encoded: base64) else { throw decodeFailed }
+        let head = Array(data.prefix(8))
+        let jpeg: [UInt8] = [0xFF, 0xD8, 0xFF]
+        let png: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]
+        guard head.starts(with: jpeg) || head.starts(with: png) else { throw decodeFailed }
+    }
+}

@@ -1,0 +1,62 @@
+/// A failure the sandbox injects into an API answer, for testing clients and benchmarks:
+/// set for every request by config (`fault = …`) or per request by the `X-Sandbox-Fault` header.
+public enum Fault: Sendable, Equatable, CustomStringConvertible {
+    /// Wait this many milliseconds, then answer normally.
+    case latency(milliseconds: Int)
+    /// HTTP 500 with a plain-text body (the SDKs report a network error).
+    case http500
+    /// HTTP 200 `application/json` whose body is not JSON.
+    case nonJSON
+    /// The normal answer cut in half while `Content-Length` announces all of it: the connection
+    /// ends early, as when an upstream dies mid-answer.
+    case truncate
+    /// `RequestLimitExceeded`, as if the rate limit had been hit.
+    case rateLimit
+    /// `InternalError`.
+    case internalError
+
+    public static let headerName = "X-Sandbox-Fault"
+    public static let maxLatencyMilliseconds = 60_000
+    public static let syntax = "latency=MS (0-60000), http500, nonjson, truncate, ratelimit, internal"
+
+    /// Parses `latency=500`, `http500`, `nonjson`, `truncate`, `ratelimit`, `internal`.
+    public init?(parsing text: String) {
+        let value = text.trimmedASCII().lowercased()
+        if value.hasPrefix("latency=") {
+            guard let ms = Int(value.dropFirst(8)), (0...Self.maxLatencyMilliseconds).contains(ms) else { return nil }
+            self = .latency(milliseconds: ms)
+            return
+        }
+        switch value {
+        case "http500": self = .http500
+        case "nonjson": self = .nonJSON
+        case "truncate": self = .truncate
+        case "ratelimit": self = .rateLimit
+        case "internal": self = .internalError
+        default: return nil
+        }
+    }
+}
+
+extension Fault {
+    /// The value as written in config or header, e.g. `latency=500`.
+    public var description: String {
+        switch self {
+        case .latency(let ms): "latency=\(ms)"
+        case .http500: "http500"
+        case .nonJSON: "nonjson"
+        case .truncate: "truncate"
+        case .rateLimit: "ratelimit"
+        case .internalError: "internal"
+        }
+    }
+}
+
+extension String {
+    fileprivate func trimmedASCII() -> String {
+        let bytes = Array(utf8)
+        guard let first = bytes.firstIndex(where: { $0 != 32 && $0 != 9 }),
+              let last = bytes.lastIndex(where: { $0 != 32 && $0 != 9 }) else { return "" }
+        return String(decoding: bytes[first...last], as: UTF8.self)
+    }
+}

@@ -1,0 +1,68 @@
+/// What the tester chose on the sandbox page, each with the codes Tencent's page would report.
+public enum Outcome: String, Sendable, CaseIterable {
+    case pass
+    case liveness
+    case mismatch
+    case multipleFaces = "multiple-faces"
+    case timeout
+    case userExit = "user-exit"
+
+    /// The attempt's final code (`ErrorCode` of the result and of the VerificationDetail).
+    public var errorCode: Int {
+        switch self {
+        case .pass: 0
+        case .liveness: 1005
+        case .mismatch: 2016
+        case .multipleFaces: 2012
+        case .timeout: 1409
+        case .userExit: 1410
+        }
+    }
+
+    /// Whether the flow may go on with another attempt after this one (until LivenessRetryLimit).
+    public var isRetryable: Bool {
+        switch self {
+        case .liveness, .mismatch, .multipleFaces: true
+        case .pass, .timeout, .userExit: false
+        }
+    }
+
+    /// The outcomes a flow can have: a face mismatch needs a comparison (CheckMode 1 or 2).
+    public static func available(for config: VerificationConfig) -> [Outcome] {
+        allCases.filter { $0 != .mismatch || config.comparesFace }
+    }
+
+    /// Whether a face was captured, so the result carries a best frame and a video.
+    var capturedMedia: Bool { self != .timeout && self != .userExit }
+
+    /// The liveness step's code: failures of comparison happen after a passed liveness check.
+    var livenessErrorCode: Int {
+        switch self {
+        case .pass, .mismatch, .multipleFaces: 0
+        case .liveness, .timeout, .userExit: errorCode
+        }
+    }
+}
+
+/// Tencent's texts for the business codes the sandbox produces (ekyc-api.md §3.4).
+public enum ResultCode {
+    public static let success = 0
+    public static let alreadyCompleted = 14
+    public static let tokenExpired = 15
+    public static let retryLimitReached = 16
+
+    public static func message(_ code: Int) -> String {
+        switch code {
+        case 0: "Success, tap next to continue"
+        case 14: "Verification already completed"
+        case 15: "Token expired"
+        case 16: "Retry limit reached"
+        case 1005: "Liveness detection failed"
+        case 1409: "Verification process timed out"
+        case 1410: "User exited voluntarily"
+        case 2012: "Multiple faces detected"
+        case 2016: "Similarity below passing standard"
+        default: "Internal service error"
+        }
+    }
+}

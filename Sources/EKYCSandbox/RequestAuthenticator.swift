@@ -1,0 +1,77 @@
+import EKYCCrypto
+public import EKYCGate
+public import FastCGI
+
+/// Checks a request's TC3-HMAC-SHA256 signature the way Tencent's gateway does: against the
+/// `Host` and `Content-Type` the client actually sent, the body bytes as received, and a clock
+/// that may differ from the client's by at most five minutes.
+public struct RequestAuthenticator: Sendable {
+    public static let allowedSkewSeconds: Int64 = 300
+    public static let service = "faceid"
+
+    /// The one key pair this sandbox accepts.
+    public var credentials: Credentials
+
+    public init(credentials: Credentials) {
+        self.credentials = credentials
+    }
+
+    /// Succeeds silently or throws the error Tencent would answer.
+    public func verify(_ request: HTTPRequest, nowSeconds: Int64) throws(APIError) {
+        guard let header = request.header("Authorization"), !header.isEmpty else {
+            throw .invalidAuthorization("the Authorization header is missing")
+        }
+        let authorization: TC3Authorization
+        do { authorization = try TC3Authorization(parsing: header) } catch {
+            throw .invalidAuthorization(error.description)
+        }
+        guard let text = request.header("X-TC-Timestamp"), let timestamp = Int64(text) else {
+            throw .invalidParameter("X-TC-Timestamp is missing or is not a Unix time in seconds.")
+        }
+        guard abs(nowSeconds - timestamp) <= Self.allowedSkewSeconds else {
+            throw .signatureExpire(timestamp: timestamp, now: nowSeconds)
+        }
+        guard authorization.secretId == credentials.secretId else {
+            throw .secretIdNotFound(authorization.secretId)
+        }
+        let expected = expectedSignature(request, signedHeaders: authorization.signedHeaders, timestamp: timestamp)
+        guard let expected, authorization.service == Self.service,
+              HMACSHA256.constantTimeEquals(Array(expected.utf8), Array(authorization.signature.utf8)) else {
+            throw .signatureFailure
+        }
+    }
+
+    /// The signature this request should carry, or nil when it cannot have a valid one
+    /// (a signed header that was not sent).
+    func expectedSignature(_ request: HTTPRequest, signedHeaders: [String], timestamp: Int64) -> String? {
+        let unsignedPayload = request.header("X-TC-Content-SHA256") == "UNSIGNED-PAYLOAD"
+        let payload = unsignedPayload ? Array("UNSIGNED-PAYLOAD".utf8) : request.body
+        if signedHeaders == ["content-type", "host"] {
+            // What every official SDK sends: the shared signer, values exactly as received.
+            guard let host = request.header("Host"), let contentType = request.header("Content-Type") else { return nil }
+            let input = SigningInput(service: Self.service, host: host, contentType: contentType, payload: payload)
+            return TC3Signer.sign(credentials, input, timestamp: timestamp).signature
+        }
+        return genericSignature(request, signedHeaders: signedHeaders, payload: payload, timestamp: timestamp)
+    }
+
+    /// Any other SignedHeaders list (the signature spec allows e.g. `x-tc-action`): names sorted,
+    /// values lower-cased and trimmed, as the spec's text says.
+    private func genericSignature(_ request: HTTPRequest, signedHeaders: [String], payload: [UInt8], timestamp: Int64) -> String? {
+        guard signedHeaders.contains("content-type"), signedHeaders.contains("host") else { return nil }
+        let names = signedHeaders.sorted()
+        var canonicalHeaders = ""
+        for name in names {
+            guard let value = request.header(name) else { return nil }
+            canonicalHeaders += "\(name):\(value.trimmed().lowercased())\n"
+        }
+        let canonical = "\(request.method)\n/\n\(request.queryString)\n\(canonicalHeaders)\n\(names.joined(separator: ";"))\n\(SHA256.hexHash(payload))"
+        let date = TC3Signer.utcDate(timestamp)
+        let scope = "\(date)/\(Self.service)/tc3_request"
+        let toSign = "\(TC3Signer.algorithm)\n\(timestamp)\n\(scope)\n\(SHA256.hexHash(canonical))"
+        let kDate = HMACSHA256.mac(key: Array(("TC3" + credentials.secretKey).utf8), message: date)
+        let kService = HMACSHA256.mac(key: kDate, message: Self.service)
+        let kSigning = HMACSHA256.mac(key: kService, message: "tc3_request")
+        return Hex.encode(HMACSHA256.mac(key: kSigning, message: toSign))
+    }
+}

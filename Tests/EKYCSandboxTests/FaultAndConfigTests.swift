@@ -1,0 +1,89 @@
+import EKYCGate
+import FastCGI
+import Testing
+@testable import EKYCSandbox
+
+@Suite struct FaultAndConfigTests {
+    @Test func parsesFaults() {
+        #expect(Fault(parsing: "latency=500") == .latency(milliseconds: 500))
+        #expect(Fault(parsing: " HTTP500 ") == .http500)
+        #expect(Fault(parsing: "nonjson") == .nonJSON)
+        #expect(Fault(parsing: "truncate") == .truncate)
+        #expect(Fault(parsing: "ratelimit") == .rateLimit)
+        #expect(Fault(parsing: "internal") == .internalError)
+        #expect(Fault(parsing: "latency=-1") == nil)
+        #expect(Fault(parsing: "latency=600000") == nil)
+        #expect(Fault(parsing: "reset") == nil)
+    }
+
+    func get(_ sandbox: SandboxHandler, fault: String?) -> HTTPResponse {
+        var headers: [String: String] = [:]
+        if let fault { headers[Fault.headerName] = fault }
+        return sandbox.handle(apiRequest("GetWebVerificationResultIntl", #"{"BizToken":"X"}"#, extraHeaders: headers), now: testNow)
+    }
+
+    @Test func headerFaults() throws {
+        let (sandbox, _) = makeSandbox()
+        #expect(get(sandbox, fault: "http500").status == 500)
+        let nonJSON = get(sandbox, fault: "nonjson")
+        #expect(nonJSON.status == 200 && header(nonJSON, "Content-Type") == "application/json")
+        #expect(throws: (any Error).self) { try responseObject(nonJSON) }
+        #expect(try errorCode(get(sandbox, fault: "ratelimit")) == "RequestLimitExceeded")
+        #expect(try errorCode(get(sandbox, fault: "internal")) == "InternalError")
+        let cut = get(sandbox, fault: "truncate")
+        #expect(Int(header(cut, "Content-Length") ?? "") == cut.body.count * 2 || Int(header(cut, "Content-Length") ?? "") == cut.body.count * 2 + 1)
+        #expect(try errorCode(get(sandbox, fault: "latency=0")) == "InvalidParameterValue.BizTokenIllegal")
+        #expect(try errorCode(get(sandbox, fault: "bogus")) == "InvalidParameterValue.BizTokenIllegal")
+    }
+
+    @Test func configuredFaultAndHeaderSwitch() throws {
+        var (sandbox, _) = makeSandbox()
+        sandbox.fault = .internalError
+        sandbox.faultHeader = false
+        #expect(try errorCode(get(sandbox, fault: "http500")) == "InternalError")
+        // Pages are never faulted.
+        #expect(sandbox.handle(request(method: "GET", path: "/reflect/", query: "token=x"), now: testNow).status == 404)
+    }
+
+    @Test func readsAConfigFile() throws {
+        let file = try ConfigFile(parsing: """
+            page_url = http://localhost:8081/reflect/
+            secret_id = AKIDtest
+            secret_key = key
+            workers = 2
+            rate_limit = off
+            fault = latency=250
+            fault_header = off
+            """, path: "sandbox.conf")
+        let config = try SandboxConfig(file, environment: [:])
+        #expect(config.credentials == Credentials(secretId: "AKIDtest", secretKey: "key"))
+        #expect(config.pageURL == "http://localhost:8081/reflect/")
+        #expect(config.workers == 2 && !config.rateLimit && !config.faultHeader)
+        #expect(config.fault == .latency(milliseconds: 250))
+    }
+
+    @Test(arguments: [
+        ("secret_id = a\nsecret_key = b\n", "page_url"),
+        ("page_url = /reflect/\nsecret_id = a\nsecret_key = b\n", "page_url"),
+        ("page_url = http://h/reflect/?x=1\nsecret_id = a\nsecret_key = b\n", "page_url"),
+        ("page_url = http://h/reflect/\nsecret_id = a\nsecret_key = b\nratelimit = on\n", "rate_limit"),
+        ("page_url = http://h/reflect/\nsecret_id = a\nsecret_key = b\nfault = reset\n", "fault"),
+        ("page_url = http://h/reflect/\n", "credentials"),
+    ])
+    func rejectsBadConfig(text: String, mentions: String) throws {
+        let file = try ConfigFile(parsing: text, path: "sandbox.conf")
+        do {
+            _ = try SandboxConfig(file, environment: [:])
+            Issue.record("accepted: \(text)")
+        } catch {
+            #expect(error.message.contains(mentions), "\(error.message)")
+        }
+    }
+}
+
+@Suite struct FaultDescriptionTests {
+    @Test(arguments: ["latency=500", "http500", "nonjson", "truncate", "ratelimit", "internal"])
+    func roundTrips(text: String) {
+        #expect(Fault(parsing: text)?.description == text)
+    }
+}
