@@ -1,3 +1,4 @@
+import EKYCGate
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else

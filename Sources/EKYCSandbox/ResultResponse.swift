@@ -1,3 +1,4 @@
+import EKYCGate
 /// The `Response` of `GetWebVerificationResultIntl` for one record, shaped like Tencent's
 /// documented example: explicit nulls while the flow is open, one detail per attempt after.
 enum ResultResponse {
@@ -22,14 +23,14 @@ enum ResultResponse {
         let compared = record.config.comparesFace && outcome.livenessErrorCode == 0
         let compareCode = compared ? outcome.errorCode : nil
         return .object([
-            ("ErrorCode", .int(Int64(outcome.errorCode))),
+            ("ErrorCode", .integer(Int64(outcome.errorCode))),
             ("ErrorMsg", .string(ResultCode.message(outcome.errorCode))),
-            ("LivenessErrorCode", .int(Int64(outcome.livenessErrorCode))),
+            ("LivenessErrorCode", .integer(Int64(outcome.livenessErrorCode))),
             ("LivenessErrorMsg", .string(ResultCode.message(outcome.livenessErrorCode))),
             ("CompareErrorCode", .optional(compareCode)),
             ("CompareErrorMsg", .optional(compareCode.map(ResultCode.message))),
-            ("ReqTimestamp", .int(attempt.atMilliseconds)),
-            ("Similarity", compared ? .double(attempt.similarity) : .int(0)),
+            ("ReqTimestamp", .integer(attempt.atMilliseconds)),
+            ("Similarity", compared ? .number(attempt.similarity) : .integer(0)),
             ("Seq", .string(attempt.seq)),
             ("LivenessInfoTag", .null),
         ])

@@ -1,4 +1,4 @@
-import EKYCGate
+public import EKYCGate
 
 /// `WebVerificationConfigIntl` after validation, with Tencent's defaults filled in.
 public struct VerificationConfig: Sendable, Equatable {
@@ -16,14 +16,11 @@ public struct VerificationConfig: Sendable, Equatable {
     public var version = "BASIC"
 
     public static let defaultThemeColor = "#2d72f1"
-    static let languages: Set<String> = ["th", "en", "zh-cn", "zh-tc", "id"]
-    static let idCardTypes: Set<String> = [
-        "HKIDCard", "MLIDCard", "IndonesiaIDCard", "PhilippinesVoteID", "PhilippinesDrivingLicense",
-        "PhilippinesTinID", "PhilippinesSSSID", "PhilippinesUMID", "InternationalIDPassport",
-        "ThailandIDCard", "SingaporeIDCard", "MainlandIDCard",
-    ]
-    static let actions: Set<String> = ["blink", "mouth", "nod", "shake"]
-    static let warningCodes: Set<String> = ["-9101", "-9102", "-9103", "-9104", "-9107", "-9108", "-9109"]
+    // The allowed values are Tencent's, kept in one place for the handlers and the sandbox.
+    static let languages = WebVerificationConfig.languages
+    static let idCardTypes = WebVerificationConfig.idCardTypes
+    static let actions = WebVerificationConfig.actions
+    static let warningCodes = WebVerificationConfig.warningCodes
 
     public init() {}
 
@@ -128,7 +125,7 @@ struct FieldReader {
 
     func int(_ key: String, allowed: ClosedRange<Int>) throws(APIError) -> Int? {
         guard let member = member(key) else { return nil }
-        guard case .int(let number) = member else { throw wrongType(key, "Integer") }
+        guard case .integer(let number) = member else { throw wrongType(key, "Integer") }
         guard let value = Int(exactly: number), allowed.contains(value) else {
             throw .invalidValue(name(key), "must be from \(allowed.lowerBound) to \(allowed.upperBound)")
         }

@@ -75,7 +75,7 @@ do throws(ConfigError) {
         throw ConfigError("no config file: pass --config FILE or set EKYC_SANDBOX_CONFIG; see --help")
     }
     var file = try ConfigFile.load(path: path)
-    file.applyEnvironment(env, prefix: "EKYC_SANDBOX_")
+    file.applyEnvironment(env, knownKeys: SandboxConfig.keys, prefix: "EKYC_SANDBOX_")
     config = try SandboxConfig(file, environment: env)
     var workers = config.workers
     if let text = arguments["workers"] {

@@ -1,5 +1,6 @@
 import FastCGI
 import Testing
+import EKYCGate
 @testable import EKYCSandbox
 
 @Suite struct ApplyTests {

@@ -1,5 +1,6 @@
 import FastCGI
 import Testing
+import EKYCGate
 @testable import EKYCSandbox
 
 @Suite struct FlowTests {
@@ -34,7 +35,7 @@ import Testing
         #expect(int(detail["CompareErrorCode"]) == 0)
         #expect(int(detail["ReqTimestamp"]) == Int64(testNow + 60) * 1000)
         #expect(detail["LivenessInfoTag"] == .null)
-        guard case .double(let similarity)? = detail["Similarity"] else { Issue.record("no similarity"); return }
+        guard case .number(let similarity)? = detail["Similarity"] else { Issue.record("no similarity"); return }
         #expect(similarity >= 90)
         let seq = try #require(string(detail["Seq"]))
         #expect(seq.count == 36 && seq == seq.lowercased())
@@ -57,7 +58,7 @@ import Testing
         guard case .array(let details)? = failed["VerificationDetailList"] else { Issue.record("no details"); return }
         #expect(int(details.first?["LivenessErrorCode"]) == livenessCode)
         #expect(int(details.first?["CompareErrorCode"]) == compareCode)
-        if outcome == "mismatch", case .double(let similarity)? = details.first?["Similarity"] { #expect(similarity < 70) }
+        if outcome == "mismatch", case .number(let similarity)? = details.first?["Similarity"] { #expect(similarity < 70) }
         let media = outcome != "timeout" && outcome != "user-exit"
         #expect((failed["BestFrameBase64"] != .null) == media)
         #expect(failed["Extra"] == .null)

@@ -73,7 +73,7 @@ func string(_ value: JSONValue?) -> String? {
 }
 
 func int(_ value: JSONValue?) -> Int64? {
-    if case .int(let number)? = value { return number }
+    if case .integer(let number)? = value { return number }
     return nil
 }
 

@@ -33,6 +33,8 @@ public enum JSONValue: Sendable, Equatable, Codable {
     public static func optional(_ value: Int?) -> JSONValue { value.map { .integer(Int64($0)) } ?? .null }
     public static func optional(_ value: Double?) -> JSONValue { value.map(JSONValue.number) ?? .null }
 
+    public var isNull: Bool { if case .null = self { true } else { false } }
+
     public subscript(key: String) -> JSONValue? {
         if case .object(let pairs) = self { return pairs.first { $0.0 == key }?.1 }
         return nil
