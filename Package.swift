@@ -34,7 +34,7 @@ let package = Package(
 
         .testTarget(name: "EKYCCryptoTests", dependencies: ["EKYCCrypto"]),
         .testTarget(name: "FastCGITests", dependencies: ["FastCGI"]),
-        .testTarget(name: "EKYCGateTests", dependencies: ["EKYCGate", "EKYCCrypto", "FastCGI", "HTTPClient"], exclude: ["Fixtures"]),
+        .testTarget(name: "EKYCGateTests", dependencies: ["EKYCGate", "EKYCCrypto", "FastCGI", "HTTPClient"]),
         .testTarget(name: "EKYCSandboxTests", dependencies: ["EKYCSandbox", "EKYCGate", "FastCGI"]),
     ],
     swiftLanguageModes: [.v6]

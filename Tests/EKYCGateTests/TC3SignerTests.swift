@@ -32,7 +32,7 @@ struct SigningVector: Decodable, CustomTestStringConvertible {
 
     static let all: [SigningVector] = {
         struct File: Decodable { var vectors: [SigningVector] }
-        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/tc3-signing.json")
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Fixtures/tc3-signing.json")
         return (try? JSONDecoder().decode(File.self, from: Data(contentsOf: url)).vectors) ?? []
     }()
 }

@@ -7,7 +7,7 @@ import Testing
     /// The exact requests Tencent's SDK sent, received at the time they were signed: accepted.
     @Test(arguments: tc3Vectors)
     func acceptsEveryOfficialSDKVector(_ vector: TC3Vector) throws {
-        let (sandbox, _) = makeSandbox()
+        let (sandbox, _) = makeSandbox(credentials: Credentials(secretId: vector.secretId, secretKey: vector.secretKey))
         let sent = request(headers: vector.headers, body: Array(vector.payload.utf8))
         let response = sandbox.handle(sent, now: Double(vector.timestamp))
         #expect(response.status == 200)

@@ -15,8 +15,8 @@ let testPageURL = "http://localhost:8081/reflect/"
 let testNow: Double = 1_773_563_400
 
 /// A sandbox with a fresh store and no rate limit.
-func makeSandbox(rateLimit: Bool = false) -> (SandboxHandler, MemoryVerificationStore) {
-    let config = SandboxConfig(credentials: testCredentials, pageURL: testPageURL, rateLimit: rateLimit)
+func makeSandbox(rateLimit: Bool = false, credentials: Credentials = testCredentials) -> (SandboxHandler, MemoryVerificationStore) {
+    let config = SandboxConfig(credentials: credentials, pageURL: testPageURL, rateLimit: rateLimit)
     let store = MemoryVerificationStore()
     let api = SandboxAPI(authenticator: RequestAuthenticator(credentials: config.credentials), store: store,
                          pageURL: config.pageURL, rateLimiter: rateLimit ? RateLimiter() : nil)
