@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # The demo's TLS material. Sourced by scripts/lib/stack.sh.
 #   certs_generate DIR   a CA (ca.crt, ca.key) and a server certificate for localhost and
 #                        127.0.0.1 signed by it (server.crt, server.key), unless DIR already

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Installs what the scripts need and nothing else. Sourced by scripts/demo and scripts/test.
 #   deps_install   Debian packages (only missing ones) + the Python venv in .venv
 #

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # The local stack: ekyc-sandbox, ekyc-start and ekyc-callback on unix sockets behind one nginx,
 # all inside one RUN_DIR. Sourced by scripts/demo and scripts/test.
 #
@@ -73,7 +74,8 @@ stack_prepare() {
   stack_render "$root/demo/ekyc.conf.in" "$run/ekyc.conf" "${vars[@]}"
   stack_render "$root/demo/sandbox.conf.in" "$run/sandbox.conf" "${vars[@]}"
 
-  local user_directive="# nginx runs as $(id -un); its workers keep that user."
+  local user_directive
+  user_directive="# nginx runs as $(id -un); its workers keep that user."
   if [ "$(id -u)" -eq 0 ]; then
     user_directive="user nobody $(id -gn nobody);"
   fi
@@ -95,7 +97,7 @@ stack_prepare() {
 # RUN_DIR), so a recycled PID is never signalled.
 stack_pid_ok() {
   local run=$1 pid=$2
-  [ -r "/proc/$pid/cmdline" ] && tr '\0' ' ' <"/proc/$pid/cmdline" | grep -qF -- "$run"
+  [ -r "/proc/$pid/cmdline" ] && tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF -- "$run"
 }
 
 stack_logs_tail() {
