@@ -110,12 +110,18 @@ stack_logs_tail() {
 }
 
 stack_start() {
-  local root=$1 run=$2 bin=$3 svc
+  local root=$1 run=$2 bin=$3 svc name
+  # The binaries read EKYC_<KEY> from the environment as config overrides; the scripts' own
+  # EKYC_* variables (ports, run dir) are not config, so the binaries never see them.
+  local clean_env=(env)
+  for name in $(compgen -e); do
+    [[ $name == EKYC_* ]] && clean_env+=(-u "$name")
+  done
   for svc in "${STACK_SERVICES[@]}"; do
     local exe
     exe="$bin/$(stack_binary "$svc")"
     [ -x "$exe" ] || { echo "stack: $exe not found; build with: swift build -c release" >&2; return 1; }
-    "$exe" --config "$run/$(stack_config "$svc")" --listen "unix:$run/$svc.sock" --socket-mode 0666 \
+    "${clean_env[@]}" "$exe" --config "$run/$(stack_config "$svc")" --listen "unix:$run/$svc.sock" --socket-mode 0666 \
       </dev/null >>"$run/logs/$svc.log" 2>&1 &
     echo $! >"$run/pids/$svc.pid"
   done
