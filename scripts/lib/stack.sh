@@ -212,14 +212,18 @@ stack_stop() {
       pids+=("$pid")
     fi
   done
-  for pid in "${pids[@]}"; do
-    for ((tries = 0; tries < 50; tries++)); do
-      stack_pid_ok "$run" "$pid" || break
-      sleep 0.1
+  # One 5 s grace period for all of them, then SIGKILL for any that is left.
+  local left=("${pids[@]}")
+  for ((tries = 0; ${#left[@]} && tries < 50; tries++)); do
+    sleep 0.1
+    local still=()
+    for pid in "${left[@]}"; do
+      if stack_pid_ok "$run" "$pid"; then still+=("$pid"); fi
     done
-    if stack_pid_ok "$run" "$pid"; then
-      echo "stack: PID $pid ignored SIGTERM for 5 s; sending SIGKILL" >&2
-      kill -KILL "$pid" 2>/dev/null || true
-    fi
+    left=("${still[@]}")
+  done
+  for pid in "${left[@]}"; do
+    echo "stack: PID $pid ignored SIGTERM for 5 s; sending SIGKILL" >&2
+    kill -KILL "$pid" 2>/dev/null || true
   done
 }
