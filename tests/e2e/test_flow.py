@@ -94,7 +94,7 @@ def test_passed_flow(stack, browser):
     assert again.status == 200 and again.json()["status"] == "passed"
 
 
-@pytest.mark.parametrize("outcome, code", [("user-exit", 1410), ("timeout", 1409)])
+@pytest.mark.parametrize("outcome, code", [("liveness", 1005), ("user-exit", 1410), ("timeout", 1409)])
 def test_failed_flow(stack, browser, outcome, code):
     token, _ = start(stack, browser)
     open_page(stack, browser, token)
