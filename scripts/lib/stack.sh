@@ -124,11 +124,14 @@ stack_start() {
     "${clean_env[@]}" "$exe" --config "$run/$(stack_config "$svc")" --listen "unix:$run/$svc.sock" --socket-mode 0666 \
       </dev/null >>"$run/logs/$svc.log" 2>&1 &
     echo $! >"$run/pids/$svc.pid"
+    # Stopped by PID through stack_stop; the shell need not report on it as a job.
+    disown $!
   done
   stack_wait_sockets "$run" || { stack_logs_tail "$run"; return 1; }
 
   "$(stack_nginx)" -p "$run" -c "$run/nginx.conf" </dev/null >>"$run/logs/nginx-error.log" 2>&1 &
   echo $! >"$run/pids/nginx.pid"
+  disown $!
   stack_wait_http "$run" || { stack_logs_tail "$run"; return 1; }
 }
 
