@@ -26,8 +26,22 @@ deps_install_apt() {
   echo "Installing Debian packages: ${missing[*]}"
   local sudo=()
   [ "$(id -u)" -eq 0 ] || sudo=(sudo)
-  "${sudo[@]}" apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  # A freshly installed nginx would be started by Debian with its default site on port 80 of
+  # every address; the scripts run their own nginx on 127.0.0.1, so the package's service stays
+  # stopped (policy-rc.d, see invoke-rc.d(8)), unless the machine already has a policy.
+  local policy=/usr/sbin/policy-rc.d added_policy=false status=0
+  if [ ! -e "$policy" ]; then
+    printf '#!/bin/sh\nexit 101\n' | "${sudo[@]}" tee "$policy" >/dev/null
+    "${sudo[@]}" chmod 755 "$policy"
+    added_policy=true
+  fi
+  "${sudo[@]}" apt-get update -qq || status=$?
+  if ((status == 0)); then
+    DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null ||
+      status=$?
+  fi
+  if $added_policy; then "${sudo[@]}" rm -f "$policy"; fi
+  return "$status"
 }
 
 # The venv lives in the repository (.venv, git-ignored) and uses Debian's python3, the one
