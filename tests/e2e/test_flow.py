@@ -109,6 +109,20 @@ def test_failed_flow(stack, browser, outcome, code):
     assert result["attempts"] and result["attempts"][-1]["errorCode"] == code
 
 
+def test_retry_after_a_failed_attempt_lists_both_attempts(stack, browser):
+    token, _ = start(stack, browser)
+    open_page(stack, browser, token)
+    retried = browser.post_form(stack.page_url + "/reflect/finish",
+                                {"token": token, "outcome": "liveness", "retry": "yes"})
+    assert retried.status in (200, 303), retried.body
+    assert callback(stack, browser, token).status == 202
+    finish(stack, browser, token, "pass")
+
+    result = callback(stack, browser, token).json()
+    assert result["status"] == "passed"
+    assert [attempt["errorCode"] for attempt in result["attempts"]] == [1005, 0]
+
+
 def test_pending_before_the_user_finishes(stack, browser):
     token, _ = start(stack, browser)
     open_page(stack, browser, token)
