@@ -3,7 +3,7 @@
 # all inside one RUN_DIR. Sourced by scripts/demo and scripts/test.
 #
 #   stack_prepare ROOT RUN_DIR          render configs, TLS material, secret file, site into RUN_DIR
-#   stack_start ROOT RUN_DIR BIN_DIR    start the three binaries and nginx, wait until they answer
+#   stack_start RUN_DIR BIN_DIR         start the three binaries and nginx, wait until they answer
 #   stack_stop RUN_DIR                  stop what stack_start started, by its recorded PIDs
 #
 # Ports (127.0.0.1 only): EKYC_SITE_PORT (merchant site, 8080), EKYC_API_PORT (sandbox API over
@@ -110,7 +110,7 @@ stack_logs_tail() {
 }
 
 stack_start() {
-  local root=$1 run=$2 bin=$3 svc name
+  local run=$1 bin=$2 svc name
   # The binaries read EKYC_<KEY> from the environment as config overrides; the scripts' own
   # EKYC_* variables (ports, run dir) are not config, so the binaries never see them.
   local clean_env=(env)
@@ -137,7 +137,7 @@ stack_start() {
 
 stack_alive_or_fail() {
   local run=$1 name=$2
-  if ! stack_pid_ok "$run" "$(cat "$run/pids/$name.pid")"; then
+  if ! stack_pid_ok "$run" "$(cat "$run/pids/$name.pid" 2>/dev/null)"; then
     echo "stack: $name is not running" >&2
     return 1
   fi
