@@ -85,6 +85,14 @@ stack_prepare() {
   # `fastcgi_params` relative to the config, so a copy sits beside it.
   sed "s|unix:/run/ekyc/|unix:$run/|g" "$root/nginx/ekyc-gate.conf" >"$run/ekyc-gate.conf"
   cp /etc/nginx/fastcgi_params "$run/fastcgi_params"
+  # The sandbox checks TC3 signatures, which cover the Host header as the client sent it (with
+  # the port). Debian's fastcgi_params passes $host, which drops the port; the sandbox gets the
+  # same parameters with $http_host instead (one HTTP_HOST, not two).
+  {
+    grep -v '^[[:space:]]*fastcgi_param[[:space:]]\+HTTP_HOST[[:space:]]' /etc/nginx/fastcgi_params
+    # shellcheck disable=SC2016  # an nginx variable, written as is
+    echo 'fastcgi_param  HTTP_HOST          $http_host;'
+  } >"$run/sandbox_fastcgi_params"
 
   rm -rf "$run/site"
   cp -R "$root/demo/site" "$run/site"
