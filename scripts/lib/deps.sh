@@ -1,0 +1,66 @@
+# shellcheck shell=bash
+# Installs what the scripts need and nothing else. Sourced by scripts/demo and scripts/test.
+#   deps_install   Debian packages (only missing ones) + the Python venv in .venv
+#
+# A machine that already has everything does no apt-get update and no pip call.
+
+# Debian packages: nginx serves the site and the sandbox; the -dev packages and pkg-config are what
+# the Swift package's C targets link against; curl and openssl are used by the scripts and tests;
+# python3-venv holds the end-to-end tests' virtualenv.
+DEPS_APT_PACKAGES=(nginx libfcgi-dev libcurl4-openssl-dev libssl-dev pkg-config curl openssl python3-venv)
+
+# PyPI packages for tests/e2e: Tencent's official SDK (to check the sandbox speaks the real API) and pytest.
+DEPS_PY_PACKAGES=(tencentcloud-sdk-python-intl-en pytest)
+
+deps_missing_apt() {
+  local pkg
+  for pkg in "${DEPS_APT_PACKAGES[@]}"; do
+    dpkg -s "$pkg" >/dev/null 2>&1 || echo "$pkg"
+  done
+}
+
+deps_install_apt() {
+  local missing
+  mapfile -t missing < <(deps_missing_apt)
+  ((${#missing[@]})) || return 0
+  echo "Installing Debian packages: ${missing[*]}"
+  local sudo=()
+  [ "$(id -u)" -eq 0 ] || sudo=(sudo)
+  # A freshly installed nginx would be started by Debian with its default site on port 80 of
+  # every address; the scripts run their own nginx on 127.0.0.1, so the package's service stays
+  # stopped (policy-rc.d, see invoke-rc.d(8)), unless the machine already has a policy.
+  local policy=/usr/sbin/policy-rc.d added_policy=false status=0
+  if [ ! -e "$policy" ]; then
+    printf '#!/bin/sh\nexit 101\n' | "${sudo[@]}" tee "$policy" >/dev/null
+    "${sudo[@]}" chmod 755 "$policy"
+    added_policy=true
+  fi
+  "${sudo[@]}" apt-get update -qq || status=$?
+  if ((status == 0)); then
+    DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null ||
+      status=$?
+  fi
+  if $added_policy; then "${sudo[@]}" rm -f "$policy"; fi
+  return "$status"
+}
+
+# The venv lives in the repository (.venv, git-ignored) and uses Debian's python3, the one
+# python3-venv belongs to.
+deps_install_venv() {
+  local root=$1
+  local venv="$root/.venv"
+  if [ ! -x "$venv/bin/python" ]; then
+    echo "Creating Python venv in .venv"
+    /usr/bin/python3 -m venv "$venv"
+  fi
+  if ! "$venv/bin/python" -c 'import tencentcloud.faceid.v20180301, pytest' 2>/dev/null; then
+    echo "Installing into .venv: ${DEPS_PY_PACKAGES[*]}"
+    "$venv/bin/pip" install -q "${DEPS_PY_PACKAGES[@]}"
+  fi
+}
+
+deps_install() {
+  local root=$1
+  deps_install_apt
+  deps_install_venv "$root"
+}

@@ -1,0 +1,240 @@
+# shellcheck shell=bash
+# The local stack: ekyc-sandbox, ekyc-start and ekyc-callback on unix sockets behind one nginx,
+# all inside one RUN_DIR. Sourced by scripts/demo and scripts/test.
+#
+#   stack_prepare ROOT RUN_DIR          render configs, TLS material, secret file, site into RUN_DIR
+#   stack_start RUN_DIR BIN_DIR         start the three binaries and nginx, wait until they answer
+#   stack_stop RUN_DIR                  stop what stack_start started, by its recorded PIDs
+#
+# Ports (127.0.0.1 only): EKYC_SITE_PORT (merchant site, 8080), EKYC_API_PORT (sandbox API over
+# TLS, 8443), EKYC_PAGE_PORT (sandbox eKYC page, 8081).
+#
+# When run as root, nginx's workers run as `nobody`: everything they read (site files, sockets)
+# lives in RUN_DIR, which is world-traversable, and the sockets are mode 0666.
+
+# shellcheck source=scripts/lib/certs.sh
+source "$(dirname "${BASH_SOURCE[0]}")/certs.sh"
+
+: "${EKYC_SITE_PORT:=8080}"
+: "${EKYC_API_PORT:=8443}"
+: "${EKYC_PAGE_PORT:=8081}"
+
+# The demo's API key pair. It means nothing outside the sandbox, which accepts only this pair.
+STACK_SECRET_ID=AKIDekycGateDemo0000000000000000demo
+STACK_SECRET_KEY=ekycGateDemoSecretKey00000000000
+
+# service name -> binary; each listens on RUN_DIR/<name>.sock and logs to RUN_DIR/logs/<name>.log.
+STACK_SERVICES=(sandbox start callback)
+
+stack_binary() { echo "ekyc-$1"; }
+stack_config() { if [ "$1" = sandbox ]; then echo sandbox.conf; else echo ekyc.conf; fi; }
+
+stack_nginx() { command -v nginx 2>/dev/null || echo /usr/sbin/nginx; }
+
+# stack_render TEMPLATE OUT NAME=VALUE... : replaces each @NAME@ in TEMPLATE.
+stack_render() {
+  local template=$1 out=$2 pair name value
+  shift 2
+  local edits=()
+  for pair in "$@"; do
+    name=${pair%%=*}
+    value=${pair#*=}
+    value=${value//\\/\\\\}
+    value=${value//|/\\|}
+    value=${value//&/\\&}
+    edits+=(-e "s|@${name}@|${value}|g")
+  done
+  sed "${edits[@]}" "$template" >"$out.tmp"
+  if grep -n '@[A-Z_]*@' "$out.tmp" >&2; then
+    echo "stack: placeholder left unrendered in $out" >&2
+    return 1
+  fi
+  mv "$out.tmp" "$out"
+}
+
+stack_prepare() {
+  local root=$1 run=$2
+  mkdir -p "$run"/{logs,pids,tmp,site}
+  chmod 755 "$run" "$run/site"
+
+  certs_generate "$run/tls"
+
+  # The sandbox keeps its tokens in memory; a fresh sandbox gets a fresh token store.
+  rm -rf "$run/tokens"
+  mkdir -m 700 "$run/tokens"
+
+  (
+    umask 077
+    printf '# Demo credentials (sandbox only).\nsecret_id = %s\nsecret_key = %s\n' \
+      "$STACK_SECRET_ID" "$STACK_SECRET_KEY" >"$run/secret.conf"
+  )
+  chmod 600 "$run/secret.conf"
+
+  local vars=(RUN_DIR="$run" SITE_PORT="$EKYC_SITE_PORT" API_PORT="$EKYC_API_PORT" PAGE_PORT="$EKYC_PAGE_PORT")
+  stack_render "$root/demo/ekyc.conf.in" "$run/ekyc.conf" "${vars[@]}"
+  stack_render "$root/demo/sandbox.conf.in" "$run/sandbox.conf" "${vars[@]}"
+
+  local user_directive
+  user_directive="# nginx runs as $(id -un); its workers keep that user."
+  if [ "$(id -u)" -eq 0 ]; then
+    user_directive="user nobody $(id -gn nobody);"
+  fi
+  stack_render "$root/nginx/demo.conf.in" "$run/nginx.conf" "${vars[@]}" USER_DIRECTIVE="$user_directive"
+
+  # The merchant snippet exactly as shipped, with its sockets moved into RUN_DIR; it includes
+  # `fastcgi_params` relative to the config, so a copy sits beside it.
+  sed "s|unix:/run/ekyc/|unix:$run/|g" "$root/nginx/ekyc-gate.conf" >"$run/ekyc-gate.conf"
+  cp /etc/nginx/fastcgi_params "$run/fastcgi_params"
+  # The sandbox checks TC3 signatures, which cover the Host header as the client sent it (with
+  # the port). Debian's fastcgi_params passes $host, which drops the port; the sandbox gets the
+  # same parameters with $http_host instead (one HTTP_HOST, not two).
+  {
+    grep -v '^[[:space:]]*fastcgi_param[[:space:]]\+HTTP_HOST[[:space:]]' /etc/nginx/fastcgi_params
+    # shellcheck disable=SC2016  # an nginx variable, written as is
+    echo 'fastcgi_param  HTTP_HOST          $http_host;'
+  } >"$run/sandbox_fastcgi_params"
+
+  rm -rf "$run/site"
+  cp -R "$root/demo/site" "$run/site"
+  chmod -R a+rX "$run/site"
+
+  "$(stack_nginx)" -t -q -p "$run" -c "$run/nginx.conf"
+}
+
+# stack_pid_ok RUN_DIR PID : the process is alive and is one of ours (its command line names
+# RUN_DIR), so a recycled PID is never signalled.
+stack_pid_ok() {
+  local run=$1 pid=$2
+  [ -r "/proc/$pid/cmdline" ] && tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF -- "$run"
+}
+
+stack_logs_tail() {
+  local run=$1 log
+  for log in "$run"/logs/*.log; do
+    [ -s "$log" ] || continue
+    echo "--- last lines of $log" >&2
+    tail -n 20 "$log" >&2
+  done
+}
+
+stack_start() {
+  local run=$1 bin=$2 svc name
+  # The binaries read EKYC_<KEY> from the environment as config overrides; the scripts' own
+  # EKYC_* variables (ports, run dir) are not config, so the binaries never see them.
+  local clean_env=(env)
+  for name in $(compgen -e); do
+    [[ $name == EKYC_* ]] && clean_env+=(-u "$name")
+  done
+  for svc in "${STACK_SERVICES[@]}"; do
+    local exe
+    exe="$bin/$(stack_binary "$svc")"
+    [ -x "$exe" ] || { echo "stack: $exe not found; build with: swift build -c release" >&2; return 1; }
+    "${clean_env[@]}" "$exe" --config "$run/$(stack_config "$svc")" --listen "unix:$run/$svc.sock" --socket-mode 0666 \
+      </dev/null >>"$run/logs/$svc.log" 2>&1 &
+    echo $! >"$run/pids/$svc.pid"
+    # Stopped by PID through stack_stop; the shell need not report on it as a job.
+    disown $!
+  done
+  stack_wait_sockets "$run" || { stack_logs_tail "$run"; return 1; }
+
+  "$(stack_nginx)" -p "$run" -c "$run/nginx.conf" </dev/null >>"$run/logs/nginx-error.log" 2>&1 &
+  echo $! >"$run/pids/nginx.pid"
+  disown $!
+  stack_wait_http "$run" || { stack_logs_tail "$run"; return 1; }
+}
+
+stack_alive_or_fail() {
+  local run=$1 name=$2
+  if ! stack_pid_ok "$run" "$(cat "$run/pids/$name.pid" 2>/dev/null)"; then
+    echo "stack: $name is not running" >&2
+    return 1
+  fi
+}
+
+stack_wait_sockets() {
+  local run=$1 svc tries
+  for svc in "${STACK_SERVICES[@]}"; do
+    for ((tries = 0; ; tries++)); do
+      stack_alive_or_fail "$run" "$svc" || return 1
+      [ -S "$run/$svc.sock" ] && break
+      ((tries < 100)) || { echo "stack: no socket $run/$svc.sock after 10 s" >&2; return 1; }
+      sleep 0.1
+    done
+  done
+}
+
+# stack_http_status URL [curl options] : the HTTP status, or 000 when nothing answered.
+stack_http_status() {
+  local url=$1
+  shift
+  curl -s -o /dev/null -w '%{http_code}' --max-time 5 "$@" "$url" || true
+}
+
+# Each FastCGI socket is asked through nginx, so a pass means nginx, the socket and the process
+# behind it all answer. Any status but 000 (no answer) or 502/504 (nginx got nothing from the
+# socket) will do: the probes send no valid input.
+stack_wait_http() {
+  local run=$1 tries name url status
+  local probes=(
+    "site|http://localhost:$EKYC_SITE_PORT/"
+    "start|http://localhost:$EKYC_SITE_PORT/ekyc/start|-X|PUT"
+    "callback|http://localhost:$EKYC_SITE_PORT/ekyc/callback"
+    "sandbox api|https://localhost:$EKYC_API_PORT/|--cacert|$run/tls/ca.crt"
+    "sandbox page|http://localhost:$EKYC_PAGE_PORT/reflect/"
+  )
+  local probe
+  for probe in "${probes[@]}"; do
+    local fields
+    IFS='|' read -r -a fields <<<"$probe"
+    name=${fields[0]}
+    url=${fields[1]}
+    for ((tries = 0; ; tries++)); do
+      stack_alive_or_fail "$run" nginx || return 1
+      status=$(stack_http_status "$url" "${fields[@]:2}")
+      case "$status" in
+        000 | 502 | 504) ;;
+        *) break ;;
+      esac
+      ((tries < 100)) || { echo "stack: $name ($url) does not answer (last status $status)" >&2; return 1; }
+      sleep 0.1
+    done
+  done
+}
+
+# stack_running RUN_DIR : every started process is still alive (else names the one that is not).
+stack_running() {
+  local run=$1 name
+  for name in "${STACK_SERVICES[@]}" nginx; do
+    stack_alive_or_fail "$run" "$name" || return 1
+  done
+}
+
+stack_stop() {
+  local run=$1 pidfile pid name tries
+  local pids=()
+  # nginx first, so no request reaches a handler that is going away.
+  for name in nginx "${STACK_SERVICES[@]}"; do
+    pidfile="$run/pids/$name.pid"
+    [ -f "$pidfile" ] || continue
+    pid=$(cat "$pidfile")
+    rm -f "$pidfile"
+    if stack_pid_ok "$run" "$pid"; then
+      kill -TERM "$pid" 2>/dev/null || true
+      pids+=("$pid")
+    fi
+  done
+  # One 5 s grace period for all of them, then SIGKILL for any that is left.
+  local left=("${pids[@]}")
+  for ((tries = 0; ${#left[@]} && tries < 50; tries++)); do
+    sleep 0.1
+    local still=()
+    for pid in "${left[@]}"; do
+      if stack_pid_ok "$run" "$pid"; then still+=("$pid"); fi
+    done
+    left=("${still[@]}")
+  done
+  for pid in "${left[@]}"; do
+    echo "stack: PID $pid ignored SIGTERM for 5 s; sending SIGKILL" >&2
+    kill -KILL "$pid" 2>/dev/null || true
+  done
+}

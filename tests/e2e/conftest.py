@@ -1,0 +1,59 @@
+"""The running stack the end-to-end tests talk to, as scripts/test describes it in the environment.
+
+Run through scripts/test, which starts nginx, ekyc-start, ekyc-callback and ekyc-sandbox on test
+ports and exports where they are. Without that environment the run stops with a usage error:
+these tests never skip.
+"""
+
+import os
+from dataclasses import dataclass
+
+import pytest
+
+from curlclient import Curl
+
+ENVIRONMENT = {
+    "site_url": "EKYC_SITE_URL",          # merchant site, e.g. http://localhost:18080
+    "page_url": "EKYC_PAGE_URL",          # sandbox eKYC page origin, e.g. http://localhost:18081
+    "api_endpoint": "EKYC_API_ENDPOINT",  # sandbox API host:port (TLS), e.g. localhost:18443
+    "ca_file": "EKYC_CA_FILE",            # the demo CA that signed the API's certificate
+    "secret_id": "EKYC_SECRET_ID",
+    "secret_key": "EKYC_SECRET_KEY",
+}
+
+
+@dataclass(frozen=True)
+class Stack:
+    site_url: str
+    page_url: str
+    api_endpoint: str
+    ca_file: str
+    secret_id: str
+    secret_key: str
+
+    @property
+    def redirect_url(self) -> str:
+        return self.site_url + "/verified.html"
+
+
+def pytest_configure(config):
+    missing = [name for name in ENVIRONMENT.values() if not os.environ.get(name)]
+    if missing:
+        raise pytest.UsageError(
+            "tests/e2e need a running stack; run them with scripts/test (missing: %s)" % ", ".join(missing))
+
+
+@pytest.fixture(scope="session")
+def stack() -> Stack:
+    return Stack(**{field: os.environ[name] for field, name in ENVIRONMENT.items()})
+
+
+@pytest.fixture
+def browser(tmp_path_factory) -> Curl:
+    """A browser stand-in: the real curl binary with its own cookie jar."""
+    return Curl(tmp_path_factory.mktemp("browser"))
+
+
+@pytest.fixture
+def other_browser(tmp_path_factory) -> Curl:
+    return Curl(tmp_path_factory.mktemp("other-browser"))
