@@ -101,3 +101,16 @@ import HTTPClient
         #expect(try call(cookie: cookie).status == 504)
     }
 }
+
+@Suite struct RequestIdTests {
+    @Test func errorsBeforeAnyAPICallCarryTheWebServersRequestId() throws {
+        let handler = CallbackHandler(config: try Fixtures.config(), api: FakeFaceID(), store: MemoryTokenStore())
+        var request = Fixtures.get("/ekyc/callback", query: "token=bad")
+        request.params["REQUEST_ID"] = "5f2b8c1e9a7d4e3f"
+        let response = handler.handle(request)
+        #expect(response.status == 400)
+        let error = try #require(Fixtures.json(response)["error"] as? [String: Any])
+        #expect(error["requestId"] as? String == "5f2b8c1e9a7d4e3f")
+        #expect(error["code"] as? String == "bad_token")
+    }
+}

@@ -19,6 +19,10 @@ public struct CallbackHandler {
     }
 
     public func handle(_ request: HTTPRequest) -> HTTPResponse {
+        Answers.fillingRequestId(respond(to: request), from: request)
+    }
+
+    private func respond(to request: HTTPRequest) -> HTTPResponse {
         guard request.method == "GET" || request.method == "HEAD" else {
             return Answers.error(405, code: "method_not_allowed", message: "use GET for /ekyc/callback", headers: [("Allow", "GET")])
         }

@@ -17,6 +17,10 @@ public struct StartHandler {
     }
 
     public func handle(_ request: HTTPRequest) -> HTTPResponse {
+        Answers.fillingRequestId(respond(to: request), from: request)
+    }
+
+    private func respond(to request: HTTPRequest) -> HTTPResponse {
         guard request.method == "GET" || request.method == "POST" else {
             return Answers.error(405, code: "method_not_allowed", message: "use GET or POST for /ekyc/start",
                                  headers: [("Allow", "GET, POST")])

@@ -21,6 +21,21 @@ public enum Answers {
     }
 }
 
+extension Answers {
+    /// An error answered before any API call has no Tencent RequestId; it gets the web
+    /// server's request id (nginx `$request_id`, passed as `REQUEST_ID`) so the user's report
+    /// and the access log meet.
+    public static func fillingRequestId(_ response: HTTPResponse, from request: HTTPRequest) -> HTTPResponse {
+        guard response.status >= 400, let id = request.params["REQUEST_ID"] ?? request.params["HTTP_X_REQUEST_ID"],
+              !id.isEmpty, let error = JSONValue.parse(response.body)?["error"], error["requestId"]?.isNull == true,
+              case .string(let code)? = error["code"], case .string(let message)? = error["message"] else { return response }
+        let kept = response.headers.filter { !["content-type", "cache-control"].contains($0.name.lowercased()) }
+        var filled = Answers.error(response.status, code: code, message: message, requestId: id, headers: kept)
+        filled.logFields = response.logFields
+        return filled
+    }
+}
+
 /// BizTokens as Tencent issues them (upper-case UUIDs); checked before a token is used at all.
 public enum TokenFormat {
     public static func isValid(_ token: String) -> Bool {
