@@ -16,6 +16,8 @@ public enum Fault: Sendable, Equatable, CustomStringConvertible {
     case internalError
 
     public static let headerName = "X-Sandbox-Fault"
+    /// The start of an `Extra` that names a fault: `sandbox-fault:apply:…` or `sandbox-fault:get:…`.
+    public static let extraMarker = "sandbox-fault:"
     public static let maxLatencyMilliseconds = 60_000
     public static let syntax = "latency=MS (0-60000), http500, nonjson, truncate, ratelimit, internal"
 

@@ -7,6 +7,7 @@ import FoundationEssentials
 import Foundation
 #endif
 public import FastCGI
+import EKYCGate
 
 /// Routes one request: `POST /` is the API, `GET /reflect/` the page, `POST /reflect/finish`
 /// its end; anything else is 404. Faults are applied here, around the pure API.
@@ -40,10 +41,36 @@ public struct SandboxHandler: Sendable {
         }
     }
 
-    /// The fault for this request: the header when allowed and valid, else the configured one.
+    /// The fault for this request: the header when allowed and valid, else one named in the
+    /// flow's `Extra`, else the configured one.
     public func fault(for request: HTTPRequest) -> Fault? {
         if faultHeader, let text = request.header(Fault.headerName), let parsed = Fault(parsing: text) { return parsed }
+        if faultHeader, let marked = extraFault(for: request) { return marked }
         return fault
+    }
+
+    /// A merchant's handlers send no sandbox headers, so an end-to-end test chooses a fault
+    /// through what it does control, the flow's `Extra`: `sandbox-fault:apply:ratelimit` makes
+    /// the Apply fail; `sandbox-fault:get:nonjson` lets Apply succeed and every Get of that
+    /// token fail.
+    func extraFault(for request: HTTPRequest) -> Fault? {
+        guard let body = JSONValue.parse(request.body) else { return nil }
+        let action: String
+        let extra: String?
+        switch request.header("X-TC-Action") {
+        case "ApplyWebVerificationBizTokenIntl"?:
+            action = "apply"
+            if case .string(let text)? = body["Extra"] { extra = text } else { extra = nil }
+        case "GetWebVerificationResultIntl"?:
+            action = "get"
+            guard case .string(let token)? = body["BizToken"] else { return nil }
+            extra = api.store.record(token)?.extra
+        default:
+            return nil
+        }
+        let prefix = "\(Fault.extraMarker)\(action):"
+        guard let extra, extra.hasPrefix(prefix) else { return nil }
+        return Fault(parsing: String(extra.dropFirst(prefix.count)))
     }
 
     /// For the server: waits out a latency fault, then answers with the real clock.

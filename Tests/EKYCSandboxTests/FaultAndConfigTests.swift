@@ -87,3 +87,29 @@ import Testing
         #expect(Fault(parsing: text)?.description == text)
     }
 }
+
+@Suite struct ExtraFaultTests {
+    @Test func applyFaultNamedInExtra() throws {
+        let (sandbox, _) = makeSandbox()
+        let response = sandbox.handle(apiRequest("ApplyWebVerificationBizTokenIntl",
+                                                 #"{"RedirectURL":"https://a.example/","Extra":"sandbox-fault:apply:ratelimit"}"#), now: testNow)
+        #expect(try errorCode(response) == "RequestLimitExceeded")
+    }
+
+    @Test func getFaultNamedInExtraLetsApplySucceed() throws {
+        let (sandbox, _) = makeSandbox()
+        let applied = sandbox.handle(apiRequest("ApplyWebVerificationBizTokenIntl",
+                                                #"{"RedirectURL":"https://a.example/","Extra":"sandbox-fault:get:internal"}"#), now: testNow)
+        #expect(try errorCode(applied) == nil)
+        guard case .string(let token)? = try responseObject(applied)["BizToken"] else { Issue.record("no BizToken"); return }
+        let got = sandbox.handle(apiRequest("GetWebVerificationResultIntl", #"{"BizToken":"\#(token)"}"#), now: testNow)
+        #expect(try errorCode(got) == "InternalError")
+    }
+
+    @Test func ordinaryExtraIsNoFault() throws {
+        let (sandbox, _) = makeSandbox()
+        let response = sandbox.handle(apiRequest("ApplyWebVerificationBizTokenIntl",
+                                                 #"{"RedirectURL":"https://a.example/","Extra":"order-42"}"#), now: testNow)
+        #expect(try errorCode(response) == nil)
+    }
+}

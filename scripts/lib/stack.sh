@@ -22,6 +22,8 @@ source "$(dirname "${BASH_SOURCE[0]}")/certs.sh"
 # The demo's API key pair. It means nothing outside the sandbox, which accepts only this pair.
 STACK_SECRET_ID=AKIDekycGateDemo0000000000000000demo
 STACK_SECRET_KEY=ekycGateDemoSecretKey00000000000
+# The key the demo merchant app would sign start links with (see README, "Signed start links").
+STACK_LINK_KEY=ekycGateDemoLinkKey0000000000000000000000000000
 
 # service name -> binary; each listens on RUN_DIR/<name>.sock and logs to RUN_DIR/logs/<name>.log.
 STACK_SERVICES=(sandbox start callback)
@@ -65,8 +67,8 @@ stack_prepare() {
 
   (
     umask 077
-    printf '# Demo credentials (sandbox only).\nsecret_id = %s\nsecret_key = %s\n' \
-      "$STACK_SECRET_ID" "$STACK_SECRET_KEY" >"$run/secret.conf"
+    printf '# Demo credentials (sandbox only).\nsecret_id = %s\nsecret_key = %s\nlink_key = %s\n' \
+      "$STACK_SECRET_ID" "$STACK_SECRET_KEY" "$STACK_LINK_KEY" >"$run/secret.conf"
   )
   chmod 600 "$run/secret.conf"
 

@@ -19,6 +19,7 @@ ENVIRONMENT = {
     "ca_file": "EKYC_CA_FILE",            # the demo CA that signed the API's certificate
     "secret_id": "EKYC_SECRET_ID",
     "secret_key": "EKYC_SECRET_KEY",
+    "link_key": "EKYC_LINK_KEY",          # key of signed start links
 }
 
 
@@ -30,6 +31,7 @@ class Stack:
     ca_file: str
     secret_id: str
     secret_key: str
+    link_key: str
 
     @property
     def redirect_url(self) -> str:
