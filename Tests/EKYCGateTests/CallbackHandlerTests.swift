@@ -114,3 +114,49 @@ import HTTPClient
         #expect(error["code"] as? String == "bad_token")
     }
 }
+
+/// The merchant's backend reads results with a request signed over the token, without the
+/// browser's cookie; face images only when `expose_media` is on.
+@Suite struct BackendResultTests {
+    let api = FakeFaceID()
+    let store = MemoryTokenStore()
+    let key = String(repeating: "k", count: 40)
+    let now: Int64 = 2_000
+
+    init() throws {
+        try store.save(TokenRecord(token: Fixtures.token, created: 1_000, sessionHash: SessionID.hash(String(repeating: "cd", count: 32)), extra: nil))
+        api.resultAnswer = .success(GetResultResponse(errorCode: 0, errorMsg: "Success", videoBase64: "AAAAIGZ0eXA=",
+                                                      bestFrameBase64: "/9j/4AAQ", requestId: "r"))
+    }
+
+    func call(_ settings: [String: String] = [:], exp: Int64? = nil, sig: String? = nil) throws -> HTTPResponse {
+        let config = try Fixtures.config(["link_key": key, "require_signed_link": "false"].merging(settings) { $1 })
+        let expires = exp ?? now + 60
+        let signature = sig ?? SignedLink.signature(key: key, ref: Fixtures.token, exp: expires)
+        return CallbackHandler(config: config, api: api, store: store, clock: { self.now })
+            .handle(Fixtures.get("/ekyc/callback", query: "token=\(Fixtures.token)&exp=\(expires)&sig=\(signature)"))
+    }
+
+    @Test func signedRequestNeedsNoCookie() throws {
+        let response = try call()
+        #expect(response.status == 200)
+        let text = String(decoding: response.body, as: UTF8.self)
+        #expect(!text.contains("/9j/4AAQ"), "media stays out unless expose_media is on")
+    }
+
+    @Test func mediaForTheBackendWhenEnabled() throws {
+        let first = Fixtures.json(try call(["expose_media": "true"]))
+        #expect(first["bestFrameBase64"] as? String == "/9j/4AAQ")
+        #expect(first["videoBase64"] as? String == "AAAAIGZ0eXA=")
+        // Media are never stored: a second backend read asks the API again.
+        let second = Fixtures.json(try call(["expose_media": "true"]))
+        #expect(second["bestFrameBase64"] as? String == "/9j/4AAQ")
+        #expect(api.resultCalls == 2)
+    }
+
+    @Test func badOrExpiredSignatureIs403() throws {
+        #expect(try call(sig: String(repeating: "0", count: 64)).status == 403)
+        #expect(try call(exp: now - 1).status == 403)
+        #expect(api.resultCalls == 0)
+    }
+}

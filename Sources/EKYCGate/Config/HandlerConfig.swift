@@ -18,6 +18,8 @@ public struct HandlerConfig: Sendable {
     public var linkKey: String?
     /// Refuse `/ekyc/start` without a valid signed link.
     public var requireSignedLink: Bool
+    /// Face images, video and OCR data in answers to the merchant's backend (signed result requests).
+    public var exposeMedia: Bool
     public var ruleId: String?
     public var page: WebVerificationConfig
     public var workers: Int
@@ -27,7 +29,7 @@ public struct HandlerConfig: Sendable {
     public static let knownKeys: Set<String> = Set([
         "secret_file", "secret_id", "secret_key", "endpoint", "region", "ca_file", "connect_timeout_ms", "timeout_ms",
         "redirect_url", "verification_origin", "store", "cookie_name", "cookie_secure", "allow_unsigned_extra",
-        "rule_id", "workers", "max_body_bytes", "link_key", "require_signed_link",
+        "rule_id", "workers", "max_body_bytes", "link_key", "require_signed_link", "expose_media",
     ]).union(WebVerificationConfig.configKeys)
 
     public init(file: ConfigFile, environment: [String: String]) throws(ConfigError) {
@@ -72,6 +74,7 @@ public struct HandlerConfig: Sendable {
         }
         cookieSecure = try file.bool("cookie_secure", default: true)
         allowUnsignedExtra = try file.bool("allow_unsigned_extra", default: false)
+        exposeMedia = try file.bool("expose_media", default: false)
         ruleId = file.optionalString("rule_id")
         page = try WebVerificationConfig(config: file)
         workers = try file.int("workers", default: 8, range: 1...256)

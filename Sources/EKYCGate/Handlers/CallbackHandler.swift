@@ -30,12 +30,42 @@ public struct CallbackHandler {
             return Answers.error(400, code: "bad_token", message: "missing or malformed ?token=; open this page from the eKYC redirect")
         }
         let tokenLog = ("token", TokenFormat.logID(token))
-        var response = answer(token: token, cookie: Cookies.value(config.cookieName, in: request.header("Cookie")))
+        let caller: Caller
+        switch Caller.of(request, token: token, linkKey: config.linkKey, now: clock()) {
+        case .success(let found): caller = found
+        case .failure(let refusal): return refusal.response
+        }
+        var response = answer(token: token, caller: caller)
         response.logFields.insert(tokenLog, at: 0)
+        if case .backend = caller { response.logFields.append(("caller", "backend")) }
         return response
     }
 
-    private func answer(token: String, cookie: String?) -> HTTPResponse {
+    /// Who asks: the browser that started the flow (its session cookie), or the merchant's
+    /// backend with a link signed over the token (`?token=T&exp=E&sig=HMAC(link_key, T + "\n" + E)`),
+    /// which needs no cookie and may receive face images when `expose_media` is on.
+    enum Caller {
+        case browser(cookie: String?)
+        case backend
+
+        static func of(_ request: HTTPRequest, token: String, linkKey: String?, now: Int64) -> Result<Caller, Refusal> {
+            let query = FormEncoding.parse(request.queryString) ?? []
+            let value = { (name: String) in query.first { $0.name == name }?.value }
+            guard value("sig") != nil || value("exp") != nil else {
+                return .success(.browser(cookie: request.header("Cookie")))
+            }
+            guard let linkKey else {
+                return .failure(Refusal(403, "bad_link", "this server has no link_key, so it cannot check signed result requests"))
+            }
+            switch SignedLink.verify(ref: token, exp: value("exp"), sig: value("sig"), key: linkKey, now: now) {
+            case .valid: return .success(.backend)
+            case .expired: return .failure(Refusal(403, "link_expired", "this signed result request has expired; sign a new one"))
+            case .invalid(let why): return .failure(Refusal(403, "bad_link", why))
+            }
+        }
+    }
+
+    private func answer(token: String, caller: Caller) -> HTTPResponse {
         var record: TokenRecord
         do {
             guard let found = try store.load(token: token) else {
@@ -47,11 +77,14 @@ public struct CallbackHandler {
             return Answers.error(503, code: "store_unavailable", message: "the token store cannot be read; retry shortly",
                                  headers: [("Retry-After", "2")])
         }
-        guard SessionID.matches(cookie, hash: record.sessionHash) else {
+        if case .browser(let cookieHeader) = caller,
+           !SessionID.matches(Cookies.value(config.cookieName, in: cookieHeader), hash: record.sessionHash) {
             return Answers.error(403, code: "session_mismatch",
                                  message: "this verification was started in another browser session; finish it where it started")
         }
-        if record.status.isFinal { return Self.resultAnswer(record) }
+        let withMedia = config.exposeMedia && { if case .backend = caller { true } else { false } }()
+        // Face images and video are never stored, so a backend that wants them asks the API again.
+        if record.status.isFinal && !withMedia { return Self.resultAnswer(record) }
         if clock() > record.keepUntil {
             record.status = .expired
             return Self.resultAnswer(record)
@@ -81,13 +114,14 @@ public struct CallbackHandler {
             // The verdict is still right; only the cache failed, so the next call asks the API again.
             RequestLog.write("event=store_error \(error)")
         }
-        var final = Self.resultAnswer(record)
+        var final = Self.resultAnswer(record, media: withMedia ? result : nil)
         final.logFields.append(("tc_request", result.requestId ?? "-"))
         return final
     }
 
     /// The result JSON of DESIGN.md. `live` is the API answer while the record is still pending.
-    static func resultAnswer(_ record: TokenRecord, live: GetResultResponse? = nil) -> HTTPResponse {
+    /// `media`, when given, adds the face images, video and OCR results of that API answer.
+    static func resultAnswer(_ record: TokenRecord, live: GetResultResponse? = nil, media: GetResultResponse? = nil) -> HTTPResponse {
         let stored = record.result
         let attempts = stored?.attempts ?? live?.verificationDetailList ?? []
         var fields: [(String, JSONValue)] = [
@@ -103,6 +137,13 @@ public struct CallbackHandler {
             ("attempts", .array(attempts.map(attemptJSON))),
             ("requestId", .optional(stored?.requestId ?? live?.requestId)),
         ]
+        if let media {
+            fields += [
+                ("bestFrameBase64", .optional(media.bestFrameBase64)),
+                ("videoBase64", .optional(media.videoBase64)),
+                ("ocrResult", media.ocrResult.map { .array($0.map(Self.ocrJSON)) } ?? .null),
+            ]
+        }
         switch record.status {
         case .pending:
             return Answers.json(202, .object(fields), headers: [("Retry-After", String(pendingRetrySeconds))])
@@ -111,6 +152,22 @@ public struct CallbackHandler {
         case .passed, .failed:
             return Answers.json(200, .object(fields))
         }
+    }
+
+    static func ocrJSON(_ result: OCRResult) -> JSONValue {
+        .object([
+            ("isPass", result.isPass.map(JSONValue.bool) ?? .null),
+            ("cardImageBase64", .optional(result.cardImageBase64)),
+            ("cardInfo", result.cardInfo ?? .null),
+            ("normalCardInfo", result.normalCardInfo ?? .null),
+            ("requestId", .optional(result.requestId)),
+            ("cardCutImageBase64", .optional(result.cardCutImageBase64)),
+            ("cardBackCutImageBase64", .optional(result.cardBackCutImageBase64)),
+            ("warnCardInfos", result.warnCardInfos.map { .array($0.map(JSONValue.integer)) } ?? .null),
+            ("originalCardInfo", .optional(result.originalCardInfo)),
+            ("headImageBase64", .optional(result.headImageBase64)),
+            ("cardBackImageBase64", .optional(result.cardBackImageBase64)),
+        ])
     }
 
     static func attemptJSON(_ detail: VerificationDetail) -> JSONValue {

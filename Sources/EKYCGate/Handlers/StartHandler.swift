@@ -28,7 +28,7 @@ public struct StartHandler {
         let input: StartInput
         switch StartInput.parse(request, policy: StartInput.Policy(config: config, now: clock())) {
         case .success(let parsed): input = parsed
-        case .failure(let problem): return problem.response
+        case .failure(let refusal): return refusal.response
         }
 
         let apply = ApplyRequest(redirectURL: config.redirectURL, compareImageBase64: input.compareImageBase64,

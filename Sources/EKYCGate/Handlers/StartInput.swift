@@ -15,13 +15,6 @@ struct StartInput: Equatable {
     static let maxExtraCharacters = 1000
     static let maxImageBase64Bytes = 8 * 1024 * 1024
 
-    struct Problem: Error {
-        var response: HTTPResponse
-        init(_ status: Int, _ code: String, _ message: String) {
-            response = Answers.error(status, code: code, message: message)
-        }
-    }
-
     /// What decides where `Extra` may come from.
     struct Policy {
         var allowUnsignedExtra: Bool
@@ -37,12 +30,12 @@ struct StartInput: Equatable {
         }
     }
 
-    static func parse(_ request: HTTPRequest, policy: Policy) -> Result<StartInput, Problem> {
+    static func parse(_ request: HTTPRequest, policy: Policy) -> Result<StartInput, Refusal> {
         if request.bodyOmitted {
-            return .failure(Problem(413, "body_too_large", "the upload is larger than this server accepts (8 MB of base64, about 6 MB of image); send a smaller photo"))
+            return .failure(Refusal(413, "body_too_large", "the upload is larger than this server accepts (8 MB of base64, about 6 MB of image); send a smaller photo"))
         }
         guard let query = FormEncoding.parse(request.queryString) else {
-            return .failure(Problem(400, "bad_query", "the query string is not valid URL encoding"))
+            return .failure(Refusal(400, "bad_query", "the query string is not valid URL encoding"))
         }
         var fields: [String: String] = [:]
         for (name, value) in query where fields[name] == nil { fields[name] = value }
@@ -53,11 +46,11 @@ struct StartInput: Equatable {
             let contentType = (request.header("Content-Type") ?? "").lowercased()
             if contentType.hasPrefix("multipart/form-data") {
                 guard let boundary = Multipart.boundary(contentType: request.header("Content-Type") ?? "") else {
-                    return .failure(Problem(400, "bad_multipart", "multipart/form-data without a boundary"))
+                    return .failure(Refusal(400, "bad_multipart", "multipart/form-data without a boundary"))
                 }
                 let parts: [MultipartPart]
                 do { parts = try Multipart.parse(request.body, boundary: boundary) } catch {
-                    return .failure(Problem(400, "bad_multipart", "the multipart body is malformed (\(error)); send it as a browser form does"))
+                    return .failure(Refusal(400, "bad_multipart", "the multipart body is malformed (\(error)); send it as a browser form does"))
                 }
                 for part in parts {
                     if part.name == "image" {
@@ -65,25 +58,25 @@ struct StartInput: Equatable {
                     } else if let text = String(validating: part.body, as: UTF8.self) {
                         fields[part.name] = text
                     } else {
-                        return .failure(Problem(400, "bad_form", "form field '\(part.name.prefix(40))' is not UTF-8 text"))
+                        return .failure(Refusal(400, "bad_form", "form field '\(part.name.prefix(40))' is not UTF-8 text"))
                     }
                 }
             } else if contentType.hasPrefix("application/x-www-form-urlencoded") {
                 guard let pairs = FormEncoding.parse(String(decoding: request.body, as: UTF8.self)) else {
-                    return .failure(Problem(400, "bad_form", "the form body is not valid URL encoding"))
+                    return .failure(Refusal(400, "bad_form", "the form body is not valid URL encoding"))
                 }
                 for (name, value) in pairs { fields[name] = value }
                 imageBase64 = fields["compareImageBase64"]
             } else if contentType.hasPrefix("application/json") {
                 guard case .object(let pairs)? = JSONValue.parse(request.body) else {
-                    return .failure(Problem(400, "bad_json", "the body is not a JSON object like {\"compareImageBase64\": \"…\", \"extra\": \"…\"}"))
+                    return .failure(Refusal(400, "bad_json", "the body is not a JSON object like {\"compareImageBase64\": \"…\", \"extra\": \"…\"}"))
                 }
                 for (name, value) in pairs {
                     if case .string(let text) = value { fields[name] = text }
                 }
                 imageBase64 = fields["compareImageBase64"]
             } else if !request.body.isEmpty {
-                return .failure(Problem(415, "unsupported_media_type", "send multipart/form-data, application/x-www-form-urlencoded or application/json"))
+                return .failure(Refusal(415, "unsupported_media_type", "send multipart/form-data, application/x-www-form-urlencoded or application/json"))
             }
         }
 
@@ -91,50 +84,50 @@ struct StartInput: Equatable {
         let linkFields = query.filter { ["ref", "exp", "sig"].contains($0.name) }
         if !linkFields.isEmpty {
             guard let key = policy.linkKey else {
-                return .failure(Problem(403, "bad_link", "this server has no link_key, so it cannot check signed start links"))
+                return .failure(Refusal(403, "bad_link", "this server has no link_key, so it cannot check signed start links"))
             }
             let value = { (name: String) in linkFields.first { $0.name == name }?.value }
             switch SignedLink.verify(ref: value("ref"), exp: value("exp"), sig: value("sig"), key: key, now: policy.now) {
             case .invalid(let why):
-                return .failure(Problem(403, "bad_link", "\(why); ask the merchant site for a new link"))
+                return .failure(Refusal(403, "bad_link", "\(why); ask the merchant site for a new link"))
             case .expired:
-                return .failure(Problem(403, "link_expired", "this start link has expired; go back to the merchant site for a new one"))
+                return .failure(Refusal(403, "link_expired", "this start link has expired; go back to the merchant site for a new one"))
             case .valid(let ref):
                 guard ref.count <= maxExtraCharacters else {
-                    return .failure(Problem(400, "extra_too_long", "ref is \(ref.count) characters; Tencent's Extra allows at most 1000"))
+                    return .failure(Refusal(400, "extra_too_long", "ref is \(ref.count) characters; Tencent's Extra allows at most 1000"))
                 }
                 guard fields["extra"]?.isEmpty ?? true else {
-                    return .failure(Problem(400, "extra_with_link", "a signed link carries its ref; do not send extra with it"))
+                    return .failure(Refusal(400, "extra_with_link", "a signed link carries its ref; do not send extra with it"))
                 }
                 input.extra = ref
             }
         } else if policy.requireSignedLink {
-            return .failure(Problem(403, "link_required", "verification starts only from a signed link made by the merchant site"))
+            return .failure(Refusal(403, "link_required", "verification starts only from a signed link made by the merchant site"))
         }
         if let extra = fields["extra"], !extra.isEmpty {
             guard policy.allowUnsignedExtra else {
-                return .failure(Problem(403, "unsigned_extra", "this server does not accept 'extra' from the browser; the merchant app must create a signed start link"))
+                return .failure(Refusal(403, "unsigned_extra", "this server does not accept 'extra' from the browser; the merchant app must create a signed start link"))
             }
             guard extra.count <= maxExtraCharacters else {
-                return .failure(Problem(400, "extra_too_long", "extra is \(extra.count) characters; Tencent allows at most 1000"))
+                return .failure(Refusal(400, "extra_too_long", "extra is \(extra.count) characters; Tencent allows at most 1000"))
             }
             input.extra = extra
         }
         if let image {
             guard ImageKind.of(image) != nil else {
-                return .failure(Problem(415, "bad_image", "the photo must be a JPEG or PNG image"))
+                return .failure(Refusal(415, "bad_image", "the photo must be a JPEG or PNG image"))
             }
             input.compareImageBase64 = Data(image).base64EncodedString()
         } else if var text = imageBase64, !text.isEmpty {
             // Tencent wants bare base64; a data: URL prefix from a browser's FileReader is removed.
             if text.hasPrefix("data:"), let comma = text.firstIndex(of: ",") { text = String(text[text.index(after: comma)...]) }
             guard let decoded = Data(base64Encoded: text), ImageKind.of(Array(decoded.prefix(16))) != nil else {
-                return .failure(Problem(415, "bad_image", "compareImageBase64 must be the base64 of a JPEG or PNG image"))
+                return .failure(Refusal(415, "bad_image", "compareImageBase64 must be the base64 of a JPEG or PNG image"))
             }
             input.compareImageBase64 = text
         }
         if let encoded = input.compareImageBase64, encoded.utf8.count > maxImageBase64Bytes {
-            return .failure(Problem(413, "image_too_large", "the photo is \(encoded.utf8.count) bytes as base64; Tencent accepts at most 8 MB"))
+            return .failure(Refusal(413, "image_too_large", "the photo is \(encoded.utf8.count) bytes as base64; Tencent accepts at most 8 MB"))
         }
         return .success(input)
     }

@@ -21,6 +21,14 @@ public enum Answers {
     }
 }
 
+/// A request refused before any work: the error answer travels as a `Result` failure.
+struct Refusal: Error {
+    var response: HTTPResponse
+    init(_ status: Int, _ code: String, _ message: String) {
+        response = Answers.error(status, code: code, message: message)
+    }
+}
+
 extension Answers {
     /// An error answered before any API call has no Tencent RequestId; it gets the web
     /// server's request id (nginx `$request_id`, passed as `REQUEST_ID`) so the user's report
