@@ -23,19 +23,19 @@ public final class FaceIDClient: FaceIDAPI {
 
     public func apply(_ request: ApplyRequest) throws(FaceIDError) -> ApplyResponse {
         // Never retried once bytes may have left: a second Apply would issue a second token.
-        try call(action: "ApplyWebVerificationBizTokenIntl", body: request, retryWhenSent: false)
+        try call(action: "ApplyWebVerificationBizTokenIntl", payload: request.jsonPayload(), retryWhenSent: false)
     }
 
     public func getResult(bizToken: String) throws(FaceIDError) -> GetResultResponse {
         // Read-only, so one retry on a transient network failure is safe.
-        try call(action: "GetWebVerificationResultIntl", body: GetResultRequest(bizToken: bizToken), retryWhenSent: true)
+        let payload: [UInt8]
+        do { payload = Array(try Self.encoder.encode(GetResultRequest(bizToken: bizToken))) } catch {
+            throw .malformed("could not encode the GetWebVerificationResultIntl request: \(error)")
+        }
+        return try call(action: "GetWebVerificationResultIntl", payload: payload, retryWhenSent: true)
     }
 
-    private func call<Body: Encodable, Answer: Decodable>(action: String, body: Body, retryWhenSent: Bool) throws(FaceIDError) -> Answer {
-        let payload: [UInt8]
-        do { payload = Array(try Self.encoder.encode(body)) } catch {
-            throw .malformed("could not encode the \(action) request: \(error)")
-        }
+    private func call<Answer: Decodable>(action: String, payload: [UInt8], retryWhenSent: Bool) throws(FaceIDError) -> Answer {
         var attempt = 0
         while true {
             attempt += 1

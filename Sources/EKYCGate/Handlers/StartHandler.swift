@@ -31,7 +31,7 @@ public struct StartHandler {
         case .failure(let refusal): return refusal.response
         }
 
-        let apply = ApplyRequest(redirectURL: config.redirectURL, compareImageBase64: input.compareImageBase64,
+        let apply = ApplyRequest(redirectURL: config.redirectURL, compareImage: input.compareImage,
                                  extra: input.extra, ruleId: config.ruleId, config: config.page.isEmpty ? nil : config.page)
         let answer: ApplyResponse
         do { answer = try api.apply(apply) } catch {

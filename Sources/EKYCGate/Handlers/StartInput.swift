@@ -9,7 +9,7 @@ import FastCGI
 /// multipart upload from a phone, a urlencoded form, or JSON from a merchant backend.
 struct StartInput: Equatable {
     var extra: String?
-    var compareImageBase64: String?
+    var compareImage: ReferenceImage?
 
     /// Tencent's limits: Extra ≤ 1000 characters, CompareImageBase64 ≤ 8 MB.
     static let maxExtraCharacters = 1000
@@ -39,7 +39,7 @@ struct StartInput: Equatable {
         }
         var fields: [String: String] = [:]
         for (name, value) in query where fields[name] == nil { fields[name] = value }
-        var image: [UInt8]?
+        var image: ArraySlice<UInt8>?
         var imageBase64: String?
 
         if request.method == "POST" {
@@ -54,7 +54,7 @@ struct StartInput: Equatable {
                 }
                 for part in parts {
                     if part.name == "image" {
-                        if !part.body.isEmpty { image = Array(part.body) }
+                        if !part.body.isEmpty { image = part.body }
                     } else if let text = String(validating: part.body, as: UTF8.self) {
                         fields[part.name] = text
                     } else {
@@ -117,20 +117,33 @@ struct StartInput: Equatable {
             guard ImageKind.of(image) != nil else {
                 return .failure(Refusal(415, "bad_image", "the photo must be a JPEG or PNG image"))
             }
-            input.compareImageBase64 = Data(image).base64EncodedString()
+            input.compareImage = .bytes(image)
         } else if var text = imageBase64, !text.isEmpty {
             // Tencent wants bare base64; a data: URL prefix from a browser's FileReader is removed.
             if text.hasPrefix("data:"), let comma = text.firstIndex(of: ",") { text = String(text[text.index(after: comma)...]) }
-            guard let decoded = Data(base64Encoded: text), ImageKind.of(Array(decoded.prefix(16))) != nil else {
+            guard let decoded = Data(base64Encoded: String(text.prefix(64)) .paddedForBase64), ImageKind.of(Array(decoded.prefix(16))) != nil,
+                  text.utf8.allSatisfy(Self.isBase64Byte) else {
                 return .failure(Refusal(415, "bad_image", "compareImageBase64 must be the base64 of a JPEG or PNG image"))
             }
-            input.compareImageBase64 = text
+            input.compareImage = .base64(text)
         }
-        if let encoded = input.compareImageBase64, encoded.utf8.count > maxImageBase64Bytes {
-            return .failure(Refusal(413, "image_too_large", "the photo is \(encoded.utf8.count) bytes as base64; Tencent accepts at most 8 MB"))
+        if let image = input.compareImage, image.base64Count > maxImageBase64Bytes {
+            return .failure(Refusal(413, "image_too_large", "the photo is \(image.base64Count) bytes as base64; Tencent accepts at most 8 MB"))
         }
         return .success(input)
     }
+}
+
+extension StartInput {
+    static func isBase64Byte(_ byte: UInt8) -> Bool {
+        (byte >= 0x41 && byte <= 0x5a) || (byte >= 0x61 && byte <= 0x7a) || (byte >= 0x30 && byte <= 0x39)
+            || byte == 0x2b || byte == 0x2f || byte == 0x3d
+    }
+}
+
+extension String {
+    /// A prefix of base64 cut at a multiple of 4, so the head decodes on its own.
+    fileprivate var paddedForBase64: String { String(prefix(count / 4 * 4)) }
 }
 
 /// Image types Tencent accepts, recognised by content (magic bytes), never by file name.
