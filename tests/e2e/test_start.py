@@ -106,3 +106,11 @@ def test_result_errors_from_tencent_then_recovery(stack, browser, fault, status,
     assert error["code"] == code
     # The next request after an upstream error is served normally.
     assert start(stack, browser)[0]
+
+
+def test_upstream_slower_than_the_deadline_is_504_then_service_goes_on(stack, browser):
+    # The demo's timeout_ms is 5000; the sandbox holds this Apply for 6 s.
+    answer = browser.get(stack.site_url + "/ekyc/start?extra=" + quote("sandbox-fault:apply:latency=6000"))
+    error = assert_error(answer, 504)
+    assert error["code"] == "upstream_timeout"
+    assert start(stack, browser)[0]
