@@ -36,9 +36,30 @@ public struct SandboxHandler: Sendable {
             return page.show(request, now: now)
         case ("POST", "/reflect/finish"):
             return page.finish(request, now: now)
+        case ("POST", "/sandbox/age") where faultHeader:
+            return age(request)
         default:
             return HTTPResponse(status: 404, headers: [("Content-Type", "text/plain; charset=utf-8")], text: "Not found\n")
         }
+    }
+
+    /// Time travel for tests (enabled with the test features, `fault_header`): moves a flow
+    /// `seconds` into the past, so the 10-minute start window and the 3-day retention can be
+    /// tested without waiting. Form fields `token` and `seconds`.
+    func age(_ request: HTTPRequest) -> HTTPResponse {
+        let form = FormFields(String(decoding: request.body, as: UTF8.self))
+        guard let token = form["token"], let seconds = form["seconds"].flatMap({ Int64($0) }), seconds >= 0 else {
+            return HTTPResponse(status: 400, headers: [("Content-Type", "text/plain; charset=utf-8")],
+                                text: "give token=BIZTOKEN&seconds=N (N >= 0)\n")
+        }
+        let found: Bool = api.store.update(token) { record in
+            guard record != nil else { return false }
+            record?.age(by: seconds)
+            return true
+        }
+        return found
+            ? HTTPResponse(status: 204)
+            : HTTPResponse(status: 404, headers: [("Content-Type", "text/plain; charset=utf-8")], text: "unknown token\n")
     }
 
     /// The fault for this request: the header when allowed and valid, else one named in the

@@ -40,6 +40,14 @@ public struct VerificationRecord: Sendable, Equatable {
         self.config = config
     }
 
+    /// Moves every time of the flow `seconds` into the past (the sandbox's time travel).
+    public mutating func age(by seconds: Int64) {
+        createdSeconds -= seconds
+        startedSeconds = startedSeconds.map { $0 - seconds }
+        final = final.map { Final(errorCode: $0.errorCode, atSeconds: $0.atSeconds - seconds) }
+        attempts = attempts.map { var attempt = $0; attempt.atMilliseconds -= seconds * 1000; return attempt }
+    }
+
     public func isRetained(nowSeconds: Int64) -> Bool {
         nowSeconds - createdSeconds <= Self.retentionSeconds
     }

@@ -170,3 +170,25 @@ import EKYCGate
         #expect(details.count == 2)
     }
 }
+
+@Suite struct TimeTravelTests {
+    func age(_ sandbox: SandboxHandler, token: String, seconds: Int64) -> HTTPResponse {
+        sandbox.handle(request(path: "/sandbox/age", headers: ["Content-Type": "application/x-www-form-urlencoded"],
+                               body: Array("token=\(token)&seconds=\(seconds)".utf8)), now: testNow)
+    }
+
+    @Test func agedPastRetentionIsExpired() throws {
+        let (sandbox, _) = makeSandbox()
+        let token = try applyToken(sandbox)
+        #expect(finish(sandbox, token: token, outcome: "pass", now: testNow + 1).status == 303)
+        #expect(age(sandbox, token: token, seconds: 3 * 86_400).status == 204)
+        let response = sandbox.handle(apiRequest("GetWebVerificationResultIntl", #"{"BizToken":"\#(token)"}"#), now: testNow + 10)
+        #expect(try errorCode(response) == "InvalidParameterValue.BizTokenExpired")
+    }
+
+    @Test func unknownTokenAndBadInput() {
+        let (sandbox, _) = makeSandbox()
+        #expect(age(sandbox, token: "00000000-0000-0000-0000-000000000000", seconds: 1).status == 404)
+        #expect(age(sandbox, token: "x", seconds: -1).status == 400)
+    }
+}
