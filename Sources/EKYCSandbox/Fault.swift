@@ -14,14 +14,20 @@ public enum Fault: Sendable, Equatable, CustomStringConvertible {
     case rateLimit
     /// `InternalError`.
     case internalError
+    /// No answer at all: the connection is closed. A FastCGI app cannot close the client's
+    /// connection itself, so it asks nginx to (`X-Accel-Redirect` to an internal location that
+    /// does `return 444`; see the demo's nginx config).
+    case reset
 
     public static let headerName = "X-Sandbox-Fault"
+    /// The internal nginx location that closes the connection for `reset`.
+    public static let resetLocation = "/sandbox-reset"
     /// The start of an `Extra` that names a fault: `sandbox-fault:apply:…` or `sandbox-fault:get:…`.
     public static let extraMarker = "sandbox-fault:"
     public static let maxLatencyMilliseconds = 60_000
-    public static let syntax = "latency=MS (0-60000), http500, nonjson, truncate, ratelimit, internal"
+    public static let syntax = "latency=MS (0-60000), http500, nonjson, truncate, ratelimit, internal, reset"
 
-    /// Parses `latency=500`, `http500`, `nonjson`, `truncate`, `ratelimit`, `internal`.
+    /// Parses `latency=500`, `http500`, `nonjson`, `truncate`, `ratelimit`, `internal`, `reset`.
     public init?(parsing text: String) {
         let value = text.trimmedASCII().lowercased()
         if value.hasPrefix("latency=") {
@@ -35,6 +41,7 @@ public enum Fault: Sendable, Equatable, CustomStringConvertible {
         case "truncate": self = .truncate
         case "ratelimit": self = .rateLimit
         case "internal": self = .internalError
+        case "reset": self = .reset
         default: return nil
         }
     }
@@ -50,6 +57,7 @@ extension Fault {
         case .truncate: "truncate"
         case .rateLimit: "ratelimit"
         case .internalError: "internal"
+        case .reset: "reset"
         }
     }
 }

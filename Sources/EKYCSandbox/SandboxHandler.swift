@@ -119,6 +119,8 @@ public struct SandboxHandler: Sendable {
         case .internalError?:
             response = SandboxAPI.errorResponse(APIError("InternalError", "An internal error has occurred (sandbox fault). Retry your request."),
                                                 requestId: requestId, action: action)
+        case .reset?:
+            response = HTTPResponse(status: 200, headers: [("X-Accel-Redirect", Fault.resetLocation)])
         case .truncate?:
             response = api.handle(request, now: now)
             let full = response.body.count

@@ -13,7 +13,8 @@ import Testing
         #expect(Fault(parsing: "internal") == .internalError)
         #expect(Fault(parsing: "latency=-1") == nil)
         #expect(Fault(parsing: "latency=600000") == nil)
-        #expect(Fault(parsing: "reset") == nil)
+        #expect(Fault(parsing: "reset") == .reset)
+        #expect(Fault(parsing: "explode") == nil)
     }
 
     func get(_ sandbox: SandboxHandler, fault: String?) -> HTTPResponse {
@@ -67,7 +68,7 @@ import Testing
         ("page_url = /reflect/\nsecret_id = a\nsecret_key = b\n", "page_url"),
         ("page_url = http://h/reflect/?x=1\nsecret_id = a\nsecret_key = b\n", "page_url"),
         ("page_url = http://h/reflect/\nsecret_id = a\nsecret_key = b\nratelimit = on\n", "rate_limit"),
-        ("page_url = http://h/reflect/\nsecret_id = a\nsecret_key = b\nfault = reset\n", "fault"),
+        ("page_url = http://h/reflect/\nsecret_id = a\nsecret_key = b\nfault = explode\n", "fault"),
         ("page_url = http://h/reflect/\n", "credentials"),
     ])
     func rejectsBadConfig(text: String, mentions: String) throws {

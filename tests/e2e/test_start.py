@@ -85,6 +85,7 @@ def test_base64_image_over_8_mb_is_413_from_the_handler(stack, browser, tmp_path
     ("nonjson", 502, "upstream_malformed"),
     ("http500", 502, "upstream_http"),
     ("truncate", 502, None),
+    ("reset", 502, "upstream_unreachable"),
 ])
 def test_apply_errors_from_tencent(stack, browser, fault, status, code):
     answer = browser.get(stack.site_url + "/ekyc/start?extra=" + quote("sandbox-fault:apply:" + fault))
@@ -99,6 +100,7 @@ def test_apply_errors_from_tencent(stack, browser, fault, status, code):
 @pytest.mark.parametrize("fault,status,code", [
     ("ratelimit", 429, "rate_limited"),
     ("nonjson", 502, "upstream_malformed"),
+    ("reset", 502, "upstream_unreachable"),
 ])
 def test_result_errors_from_tencent_then_recovery(stack, browser, fault, status, code):
     token, _ = start(stack, browser, "--get", "--data", "extra=" + quote("sandbox-fault:get:" + fault))
