@@ -19,6 +19,7 @@ ENVIRONMENT = {
     "ca_file": "EKYC_CA_FILE",            # the demo CA that signed the API's certificate
     "secret_id": "EKYC_SECRET_ID",
     "secret_key": "EKYC_SECRET_KEY",
+    "run_dir": "EKYC_RUN_DIR",            # the stack's run directory; the browser test's screenshots go here
 }
 
 
@@ -30,6 +31,7 @@ class Stack:
     ca_file: str
     secret_id: str
     secret_key: str
+    run_dir: str
 
     @property
     def redirect_url(self) -> str:
