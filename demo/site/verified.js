@@ -20,14 +20,21 @@ function codeText(code, msg) {
   return (msg ? msg + " " : "") + "(code " + code + ")";
 }
 
+function hasSimilarity(attempt) {
+  return typeof attempt.similarity === "number" && attempt.similarity > 0;
+}
+
 function showAttempts(attempts) {
   const body = $("attempts");
   body.replaceChildren();
+  body.closest("table").classList.toggle("no-similarity", !attempts.some(hasSimilarity));
   attempts.forEach((a, i) => {
     const row = document.createElement("tr");
-    const similarity = typeof a.similarity === "number" && a.similarity > 0 ? a.similarity.toFixed(1) : "–";
+    const similarity = hasSimilarity(a) ? a.similarity.toFixed(1) : "–";
     const at = a.at ? new Date(a.at).toLocaleString() : "–";
-    for (const text of [String(i + 1), codeText(a.errorCode, a.errorMsg), similarity, at]) {
+    // Code 0's message is worded for the eKYC page ("tap next to continue"), not for this one.
+    const result = a.errorCode === 0 ? "Passed" : codeText(a.errorCode, a.errorMsg);
+    for (const text of [String(i + 1), result, similarity, at]) {
       const cell = document.createElement("td");
       cell.textContent = text;
       row.appendChild(cell);

@@ -6,11 +6,15 @@
 
 # Debian packages: nginx serves the site and the sandbox; the -dev packages and pkg-config are what
 # the Swift package's C targets link against; curl and openssl are used by the scripts and tests;
-# python3-venv holds the end-to-end tests' virtualenv.
-DEPS_APT_PACKAGES=(nginx libfcgi-dev libcurl4-openssl-dev libssl-dev pkg-config curl openssl python3-venv)
+# python3-venv holds the end-to-end tests' virtualenv; chromium and its driver are the real browser
+# the browser test drives (Debian's, so nothing is downloaded at test time), and the small
+# fonts-wqy-microhei lets it render the Chinese page instead of empty boxes in its screenshots.
+DEPS_APT_PACKAGES=(nginx libfcgi-dev libcurl4-openssl-dev libssl-dev pkg-config curl openssl python3-venv
+                   chromium chromium-driver fonts-wqy-microhei)
 
-# PyPI packages for tests/e2e: Tencent's official SDK (to check the sandbox speaks the real API) and pytest.
-DEPS_PY_PACKAGES=(tencentcloud-sdk-python-intl-en pytest)
+# PyPI packages for tests/e2e: Tencent's official SDK (to check the sandbox speaks the real API),
+# pytest, and selenium (to drive chromium through chromium-driver).
+DEPS_PY_PACKAGES=(tencentcloud-sdk-python-intl-en pytest selenium)
 
 deps_missing_apt() {
   local pkg
@@ -53,7 +57,7 @@ deps_install_venv() {
     echo "Creating Python venv in .venv"
     /usr/bin/python3 -m venv "$venv"
   fi
-  if ! "$venv/bin/python" -c 'import tencentcloud.faceid.v20180301, pytest' 2>/dev/null; then
+  if ! "$venv/bin/python" -c 'import tencentcloud.faceid.v20180301, pytest, selenium' 2>/dev/null; then
     echo "Installing into .venv: ${DEPS_PY_PACKAGES[*]}"
     "$venv/bin/pip" install -q "${DEPS_PY_PACKAGES[@]}"
   fi

@@ -20,6 +20,7 @@ ENVIRONMENT = {
     "secret_id": "EKYC_SECRET_ID",
     "secret_key": "EKYC_SECRET_KEY",
     "link_key": "EKYC_LINK_KEY",          # key of signed start links
+    "run_dir": "EKYC_RUN_DIR",            # the stack's run directory; the browser test's screenshots go here
 }
 
 
@@ -32,6 +33,7 @@ class Stack:
     secret_id: str
     secret_key: str
     link_key: str
+    run_dir: str
 
     @property
     def redirect_url(self) -> str:

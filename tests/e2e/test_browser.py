@@ -1,0 +1,263 @@
+"""A person on a phone, played by a real headless Chromium: the merchant site, its "Verify my
+identity" link, the sandbox's eKYC page screen by screen, and back to the merchant's result page,
+which shows the verdict it got from /ekyc/callback. Every screen is saved as a screenshot under
+the run directory (screenshots/<case>-<nn>-<screen>.png).
+
+Only Debian's chromium and chromium-driver are used; Selenium is never allowed to fetch a driver
+or a browser of its own. Every wait is on something the page shows, never on time.
+"""
+
+import base64
+import os
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from selenium import webdriver
+from selenium.common.exceptions import WebDriverException
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions as EC
+from selenium.webdriver.support.ui import WebDriverWait
+
+from test_sdk import client as sdk_client
+
+CHROMIUM = "/usr/bin/chromium"
+PHONE = {"width": 390, "height": 844, "pixelRatio": 2, "touch": True}
+PHONE_USER_AGENT = ("Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 "
+                    "(KHTML, like Gecko) Chrome/126.0.0.0 Mobile Safari/537.36")
+# Generous: a wait ends as soon as its condition holds, this is only how long a broken flow hangs.
+WAIT_SECONDS = 20
+
+
+def chromium_options() -> webdriver.ChromeOptions:
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    options.add_argument("--headless=new")
+    options.add_argument("--disable-dev-shm-usage")
+    options.add_argument("--no-proxy-server")
+    options.add_argument("--lang=en-US")
+    if os.geteuid() == 0:
+        options.add_argument("--no-sandbox")
+    # A phone: its width, pixel ratio and touch; pages get the mobile viewport (meta viewport).
+    options.add_experimental_option("mobileEmulation", {"deviceMetrics": PHONE, "userAgent": PHONE_USER_AGENT})
+    return options
+
+
+class Phone:
+    """One browser (its own profile and cookies) that saves a screenshot of each screen."""
+
+    def __init__(self, driver, shots: Path, case: str):
+        self.driver = driver
+        self.shots = shots
+        self.case = case
+        self.count = 0
+        self.wait = WebDriverWait(driver, WAIT_SECONDS)
+
+    def shot(self, screen: str) -> Path:
+        """The whole page at phone width, below the fold included, as one PNG."""
+        self.count += 1
+        path = self.shots / ("%s-%02d-%s.png" % (self.case, self.count, screen))
+        width, height = self.driver.execute_script(
+            "const d = document.documentElement; return [d.scrollWidth, d.scrollHeight];")
+        picture = self.driver.execute_cdp_cmd("Page.captureScreenshot", {
+            "format": "png", "captureBeyondViewport": True,
+            "clip": {"x": 0, "y": 0, "width": width, "height": max(height, PHONE["height"]), "scale": 1}})
+        path.write_bytes(base64.b64decode(picture["data"]))
+        return path
+
+    def find(self, css: str):
+        return self.wait.until(EC.element_to_be_clickable((By.CSS_SELECTOR, css)))
+
+    def text(self, css: str) -> str:
+        return self.wait.until(EC.visibility_of_element_located((By.CSS_SELECTOR, css))).text
+
+    def wait_for_url(self, pattern: str):
+        self.wait.until(EC.url_matches(pattern))
+
+    def tap(self, element):
+        """Taps something that loads another page and waits until that page has loaded. The old
+        page is marked first, since some steps come back to the same address. While the pages
+        change, the driver may answer with an error about the old document: that means "not yet"."""
+        self.driver.execute_script("window.ekycOldPage = true;")
+        element.click()
+        WebDriverWait(self.driver, WAIT_SECONDS, ignored_exceptions=(WebDriverException,)).until(
+            lambda driver: driver.execute_script(
+                "return !window.ekycOldPage && document.readyState === 'complete';"))
+
+    def no_sideways_scroll(self):
+        """Nothing on the screen is wider than the phone."""
+        overflow = self.driver.execute_script(
+            "return document.documentElement.scrollWidth - document.documentElement.clientWidth;")
+        assert overflow <= 0, "%s is %d px wider than the phone" % (self.driver.current_url, overflow)
+
+
+@pytest.fixture(scope="session")
+def screenshots(stack) -> Path:
+    directory = Path(stack.run_dir) / "screenshots"
+    directory.mkdir(exist_ok=True)
+    return directory
+
+
+@pytest.fixture
+def phone(request, screenshots):
+    service = Service(executable_path=shutil.which("chromedriver") or "/usr/bin/chromedriver")
+    try:
+        driver = webdriver.Chrome(service=service, options=chromium_options())
+    except WebDriverException as error:
+        pytest.fail("cannot start %s through chromedriver: %s" % (CHROMIUM, error.msg))
+    case = re.sub(r"[^a-z0-9]+", "-", request.node.name.removeprefix("test_").lower()).strip("-")
+    try:
+        yield Phone(driver, screenshots, case)
+    finally:
+        driver.quit()
+
+
+# --- the screens, in the order a person meets them --------------------------------------------
+
+
+def tap_verify_on_the_shop(phone, stack) -> str:
+    """The shop's start page, then its "Verify my identity" link: /ekyc/start answers 303 to the
+    eKYC page. Returns the BizToken the page was opened with."""
+    phone.driver.get(stack.site_url + "/")
+    phone.find("a.button[href='/ekyc/start']")
+    phone.no_sideways_scroll()
+    phone.shot("shop")
+    phone.tap(phone.driver.find_element(By.LINK_TEXT, "Verify my identity"))
+    phone.wait_for_url("^" + re.escape(stack.page_url + "/reflect/?token="))
+    return re.search(r"token=([0-9A-F-]{36})", phone.driver.current_url).group(1)
+
+
+def give_consent_and_start(phone, start_label="Start verification"):
+    """The sandbox's start page: no start without the privacy consent, then the outcome step."""
+    consent = phone.find("input[type=checkbox][name=consent]")
+    start = phone.find("form[action='/reflect/'] button[type=submit]")
+    assert start.text == start_label
+    phone.no_sideways_scroll()
+    phone.shot("start")
+    assert consent.get_attribute("required") is not None and not consent.is_selected()
+    # The form cannot be sent as it is: the browser holds it back until the box is ticked.
+    assert phone.driver.execute_script("return arguments[0].form.checkValidity();", consent) is False
+    consent.click()
+    assert consent.is_selected()
+    phone.shot("consent")
+    phone.tap(start)
+    phone.wait_for_url(r"[?&]step=capture(&|$)")
+
+
+def choose(phone, outcome: str, retry: bool = False):
+    """The tester panel (the camera step in Tencent's page): one button per outcome."""
+    phone.find("button[name=outcome][value=pass]")
+    phone.no_sideways_scroll()
+    phone.shot("outcomes")
+    form = "input[name=retry] ~ " if retry else "form:not(:has(input[name=retry])) > "
+    phone.tap(phone.find(form + "button[name=outcome][value='%s']" % outcome))
+
+
+def result_page_next(phone, stack, token, message=None, next_label="Next"):
+    """The eKYC page's own result page; "Next" goes to RedirectURL?token=."""
+    link = phone.find("a.button")
+    if message is not None:
+        assert phone.text("p.result") == message
+    assert link.text == next_label
+    phone.no_sideways_scroll()
+    phone.shot("result")
+    phone.tap(link)
+    phone.wait_for_url("^" + re.escape(stack.redirect_url + "?token=" + token) + "$")
+
+
+def verdict(phone):
+    """The merchant's result page once it has a final answer from /ekyc/callback."""
+    def final(driver):
+        element = driver.find_element(By.ID, "verdict")
+        return element if "pending" not in element.get_attribute("class").split() else False
+
+    element = phone.wait.until(final)
+    phone.no_sideways_scroll()
+    phone.shot("verdict")
+    return element
+
+
+def attempts(phone):
+    rows = phone.driver.find_elements(By.CSS_SELECTOR, "#attempts tr")
+    return [[cell.text for cell in row.find_elements(By.TAG_NAME, "td")] for row in rows]
+
+
+# --- the cases --------------------------------------------------------------------------------
+
+
+def test_person_passes(phone, stack):
+    token = tap_verify_on_the_shop(phone, stack)
+    give_consent_and_start(phone)
+    choose(phone, "pass")
+    result_page_next(phone, stack, token, "Success, tap next to continue")
+
+    shown = verdict(phone)
+    assert "passed" in shown.get_attribute("class").split()
+    assert shown.text == "✔ You are verified"
+    assert [row[:2] for row in attempts(phone)] == [["1", "Passed"]]
+    # Liveness only (the demo's check_mode 3): no face was compared, no similarity column.
+    assert not phone.driver.find_element(By.XPATH, "//th[.='Similarity']").is_displayed()
+    assert not phone.driver.find_element(By.ID, "again").is_displayed()
+
+
+def test_person_fails_liveness(phone, stack):
+    token = tap_verify_on_the_shop(phone, stack)
+    give_consent_and_start(phone)
+    choose(phone, "liveness")
+    result_page_next(phone, stack, token, "Liveness detection failed")
+
+    shown = verdict(phone)
+    assert "failed" in shown.get_attribute("class").split()
+    assert shown.text == "✘ We could not verify you"
+    assert "(code 1005)" in phone.text("#reason")
+    assert [row[1] for row in attempts(phone)] == ["Liveness detection failed (code 1005)"]
+    # The way out is offered: a new verification.
+    assert phone.find("#again").get_attribute("href") == stack.site_url + "/ekyc/start"
+
+
+def test_person_fails_once_retries_and_passes(phone, stack):
+    token = tap_verify_on_the_shop(phone, stack)
+    give_consent_and_start(phone)
+    choose(phone, "liveness", retry=True)
+
+    # Back on the outcome step, told what went wrong; the consent given before still holds.
+    phone.wait_for_url(r"[?&]step=capture(&|$)")
+    notice = phone.text("p.notice")
+    assert "1005" in notice and "Liveness detection failed" in notice
+    assert not phone.driver.find_elements(By.CSS_SELECTOR, "input[name=consent]")
+    choose(phone, "pass")
+    result_page_next(phone, stack, token, "Success, tap next to continue")
+
+    shown = verdict(phone)
+    assert "passed" in shown.get_attribute("class").split()
+    rows = attempts(phone)
+    assert [row[0] for row in rows] == ["1", "2"]
+    assert rows[0][1] == "Liveness detection failed (code 1005)" and rows[1][1] == "Passed"
+
+
+def test_page_in_simplified_chinese(phone, stack):
+    """The demo's handlers ask for English (their config); the sandbox page's Chinese is reached by
+    asking for a flow directly, as a merchant backend would, with Config.Language zh-cn. The shop
+    did not start that flow, so its result page refuses to show it."""
+    from tencentcloud.faceid.v20180301 import models
+
+    request = models.ApplyWebVerificationBizTokenIntlRequest()
+    request.RedirectURL = stack.redirect_url
+    request.Config = models.WebVerificationConfigIntl()
+    request.Config.CheckMode = 3
+    request.Config.Language = "zh-cn"
+    applied = sdk_client(stack).ApplyWebVerificationBizTokenIntl(request)
+
+    phone.driver.get(applied.VerificationURL)
+    assert phone.text("h1") == "身份核验"
+    assert phone.driver.find_element(By.TAG_NAME, "html").get_attribute("lang") == "zh-CN"
+    give_consent_and_start(phone, start_label="开始核验")
+    assert phone.text("h1") == "选择结果"
+    choose(phone, "pass")
+    result_page_next(phone, stack, applied.BizToken, next_label="下一步")
+
+    shown = verdict(phone)
+    assert "error" in shown.get_attribute("class").split()
+    assert phone.text("#reason") == "We do not know this verification. Please start again."
