@@ -97,6 +97,8 @@ public struct SandboxHandler: Sendable {
     /// For the server: waits out a latency fault, then answers with the real clock.
     public func serve(_ request: HTTPRequest) -> HTTPResponse {
         if request.method == "POST", request.path == "/", case .latency(let ms)? = fault(for: request), ms > 0 {
+            // Logged as it begins, so a test can tell that a request is being held.
+            RequestLog.write("event=latency_fault ms=\(ms) req=\(request.params["REQUEST_ID"] ?? "-")")
             usleep(useconds_t(ms) * 1_000)
         }
         return handle(request, now: Date().timeIntervalSince1970)

@@ -6,6 +6,24 @@ import CFastCGI
 /// A request handler; each worker thread makes its own (its own curl handle, its own buffers).
 public typealias Handler = (HTTPRequest) -> HTTPResponse
 
+/// What the application hears from the server: requests in flight (for a status page) and
+/// SIGHUP (to re-read its configuration).
+public struct ServerHooks: Sendable {
+    /// Called on a worker thread when it takes a request, and again when it has answered it.
+    public var requestStarted: @Sendable () -> Void
+    public var requestFinished: @Sendable (_ request: HTTPRequest, _ response: HTTPResponse, _ milliseconds: Double) -> Void
+    /// Called on the signal thread for each SIGHUP; requests keep being served meanwhile.
+    public var reload: @Sendable () -> Void
+
+    public init(requestStarted: @escaping @Sendable () -> Void = {},
+                requestFinished: @escaping @Sendable (HTTPRequest, HTTPResponse, Double) -> Void = { _, _, _ in },
+                reload: @escaping @Sendable () -> Void = {}) {
+        self.requestStarted = requestStarted
+        self.requestFinished = requestFinished
+        self.reload = reload
+    }
+}
+
 /// A threaded FastCGI server on libfcgi's reentrant API, after libfcgi's `threaded.c`:
 /// one `FCGX_Request` per worker, `FCGX_Accept_r` / `FCGX_Finish_r`, params copied out at once.
 public final class FastCGIServer: @unchecked Sendable {
@@ -13,19 +31,22 @@ public final class FastCGIServer: @unchecked Sendable {
     private let workers: Int
     private let maxBodyBytes: Int
     private let makeHandler: @Sendable () -> Handler
+    private let hooks: ServerHooks
 
     /// - Parameters:
     ///   - listenFD: a listening socket (from `ListenAddress.open` or fd 0 inherited from spawn-fcgi).
     ///   - maxBodyBytes: bodies declared larger than this are not read (`HTTPRequest.bodyOmitted`).
-    public init(listenFD: Int32, workers: Int, maxBodyBytes: Int, makeHandler: @escaping @Sendable () -> Handler) {
+    public init(listenFD: Int32, workers: Int, maxBodyBytes: Int, hooks: ServerHooks = ServerHooks(),
+                makeHandler: @escaping @Sendable () -> Handler) {
         self.listenFD = listenFD
         self.workers = max(1, workers)
         self.maxBodyBytes = maxBodyBytes
+        self.hooks = hooks
         self.makeHandler = makeHandler
     }
 
     /// Serves until SIGTERM or SIGINT, then stops accepting, lets every worker finish the
-    /// request it holds, and returns.
+    /// request it holds, and returns. SIGHUP calls `hooks.reload` and serving goes on.
     public func run() throws(ServerError) {
         if FCGX_Init() != 0 { throw .libraryInit }
         // A browser that hangs up mid-answer must not kill the process.
@@ -35,6 +56,7 @@ public final class FastCGIServer: @unchecked Sendable {
         sigemptyset(&stopSignals)
         sigaddset(&stopSignals, SIGTERM)
         sigaddset(&stopSignals, SIGINT)
+        sigaddset(&stopSignals, SIGHUP)
         pthread_sigmask(SIG_BLOCK, &stopSignals, nil)
         try startStopWaiter(stopSignals)
         var threads: [pthread_t] = []
@@ -55,20 +77,28 @@ public final class FastCGIServer: @unchecked Sendable {
         for thread in threads { pthread_join(thread, nil) }
     }
 
-    /// A thread that sleeps in `sigwait`; on a stop signal it shuts the listening socket down,
-    /// which wakes every worker blocked in accept while requests in progress run to the end.
+    /// A thread that sleeps in `sigwait`. SIGHUP: the reload hook. SIGTERM/SIGINT: shut the
+    /// listening socket down, which wakes every worker blocked in accept while requests in
+    /// progress run to the end.
     private func startStopWaiter(_ signals: sigset_t) throws(ServerError) {
         final class Context {
             var signals: sigset_t
             let fd: Int32
-            init(signals: sigset_t, fd: Int32) { self.signals = signals; self.fd = fd }
+            let reload: @Sendable () -> Void
+            init(signals: sigset_t, fd: Int32, reload: @escaping @Sendable () -> Void) {
+                self.signals = signals
+                self.fd = fd
+                self.reload = reload
+            }
         }
-        let context = Unmanaged.passRetained(Context(signals: signals, fd: listenFD)).toOpaque()
+        let context = Unmanaged.passRetained(Context(signals: signals, fd: listenFD, reload: hooks.reload)).toOpaque()
         var thread = pthread_t()
         let rc = pthread_create(&thread, nil, { raw in
             let context = Unmanaged<Context>.fromOpaque(raw!).takeRetainedValue()
             var received: Int32 = 0
-            sigwait(&context.signals, &received)
+            while sigwait(&context.signals, &received) == 0, received == SIGHUP {
+                context.reload()
+            }
             FCGX_ShutdownPending()
             shutdown(context.fd, Int32(SHUT_RDWR))
             return nil
@@ -83,12 +113,14 @@ public final class FastCGIServer: @unchecked Sendable {
         guard FCGX_InitRequest(&request, listenFD, 0) == 0 else { return }
         while FCGX_Accept_r(&request) >= 0 {
             let started = MonotonicClock.nowNanoseconds()
+            hooks.requestStarted()
             let httpRequest = Self.readRequest(&request, maxBodyBytes: maxBodyBytes)
             let response = handler(httpRequest)
             Self.write(response, to: request.out)
             FCGX_Finish_r(&request)
-            RequestLog.write(RequestLog.line(request: httpRequest, response: response,
-                                             milliseconds: MonotonicClock.millisecondsSince(started)))
+            let milliseconds = MonotonicClock.millisecondsSince(started)
+            hooks.requestFinished(httpRequest, response, milliseconds)
+            RequestLog.write(RequestLog.line(request: httpRequest, response: response, milliseconds: milliseconds))
         }
         FCGX_Free(&request, 1)
     }

@@ -21,14 +21,15 @@ public struct ServeOptions: Sendable {
 /// Picks the process model the way FastCGI apps do: `--listen` opens a socket; a listening
 /// socket on fd 0 is inherited (spawn-fcgi, systemd); otherwise this is a CGI request.
 public enum Serve {
-    public static func run(_ options: ServeOptions, makeHandler: @escaping @Sendable () -> Handler) throws(ServerError) {
+    public static func run(_ options: ServeOptions, hooks: ServerHooks = ServerHooks(),
+                           makeHandler: @escaping @Sendable () -> Handler) throws(ServerError) {
         if let listen = options.listen {
             let fd = try listen.open(mode: options.socketMode, owner: options.socketOwner)
             try FastCGIServer(listenFD: fd, workers: options.workers, maxBodyBytes: options.maxBodyBytes,
-                              makeHandler: makeHandler).run()
+                              hooks: hooks, makeHandler: makeHandler).run()
         } else if FastCGIServer.inheritedSocketOnStandardInput {
             try FastCGIServer(listenFD: 0, workers: options.workers, maxBodyBytes: options.maxBodyBytes,
-                              makeHandler: makeHandler).run()
+                              hooks: hooks, makeHandler: makeHandler).run()
         } else {
             CGIRunner.runOnce(maxBodyBytes: options.maxBodyBytes, handler: makeHandler())
         }

@@ -77,6 +77,7 @@ import HTTPClient
             func save(_ record: TokenRecord) throws(StoreError) { throw StoreError(call: "write", path: "/x", errno: 28, detail: "No space left on device") }
             func load(token: String) throws(StoreError) -> TokenRecord? { nil }
             func sweep(now: Int64) throws(StoreError) -> Int { 0 }
+            func remove(token: String) throws(StoreError) {}
         }
         let response = StartHandler(config: try Fixtures.config(), api: api, store: BrokenStore()).handle(Fixtures.get("/ekyc/start"))
         #expect(response.status == 503)

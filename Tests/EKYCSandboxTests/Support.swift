@@ -77,6 +77,15 @@ func int(_ value: JSONValue?) -> Int64? {
     return nil
 }
 
+/// A JSON number either way it was written (`94` or `93.5`): whole numbers read back as integers.
+func number(_ value: JSONValue?) -> Double? {
+    switch value {
+    case .number(let number)?: number
+    case .integer(let number)?: Double(number)
+    default: nil
+    }
+}
+
 struct TestFailure: Error, CustomStringConvertible {
     var description: String
     init(_ description: String) { self.description = description }

@@ -16,6 +16,7 @@ public enum HandlerMain {
     static let options: [Arguments.Option] = [
         .init("config"), .init("listen"), .init("socket-mode"), .init("socket-owner"), .init("workers"),
         .init("help", takesValue: false), .init("version", takesValue: false),
+        .init("check-config", takesValue: false), .init("online", takesValue: false),
     ]
 
     static func help(_ role: Role) -> String {
@@ -37,7 +38,13 @@ public enum HandlerMain {
           --socket-mode MODE  octal mode of the unix socket, e.g. 0660 so only nginx's group connects
           --socket-owner U[:G] owner of the unix socket, e.g. root:www-data (needs the right to chown)
           --workers N         worker threads, each with its own API connection (default: config 'workers', 8)
+          --check-config      check the configuration and the store (write, read, remove a probe record),
+                              print what is wrong and how to fix it, exit 0 when all is well (like nginx -t)
+          --online            with --check-config: also make one signed API call to check the credentials
           --version           print the version
+
+        Signals: SIGTERM or SIGINT stops accepting and exits after the requests in progress;
+        SIGHUP re-reads the configuration without dropping requests (--listen and --workers need a restart).
 
         Configuration keys are listed in docs/CONFIGURATION.md; every value is checked at start-up.
         Environment: EKYC_<KEY> overrides a key; TENCENTCLOUD_SECRET_ID / TENCENTCLOUD_SECRET_KEY give the API key pair.
@@ -62,50 +69,38 @@ public enum HandlerMain {
         if arguments.has("version") { print("\(role.rawValue) \(version)"); return 0 }
         guard arguments.positional.isEmpty else { return fail(role, "unexpected argument '\(arguments.positional[0])'; see --help") }
 
+        let path = arguments["config"] ?? environment["EKYC_CONFIG"] ?? "/etc/ekyc/ekyc.conf"
+        if arguments.has("check-config") {
+            return CheckConfig.run(role, path: path, environment: environment, online: arguments.has("online"))
+        }
+        if sweeping { return sweep(role, path: path, environment: environment) }
+
+        let runtime: HandlerRuntime
         let serve: ServeOptions
-        let config: HandlerConfig
-        let store: FileTokenStore
         do throws(ConfigError) {
-            let path = arguments["config"] ?? environment["EKYC_CONFIG"] ?? "/etc/ekyc/ekyc.conf"
-            var file = try ConfigFile.load(path: path)
-            file.applyEnvironment(environment, knownKeys: HandlerConfig.knownKeys)
-            config = try HandlerConfig(file: file, environment: environment)
+            let (config, _) = try HandlerRuntime.load(path: path, environment: environment)
             serve = try serveOptions(arguments, defaultWorkers: config.workers, maxBodyBytes: config.maxBodyBytes)
-            do { store = try FileTokenStore(directory: config.storeDirectory) } catch {
-                throw ConfigError("store \(config.storeDirectory): \(error.detail)")
-            }
+            runtime = try HandlerRuntime(role: role, configPath: path, environment: environment, workers: serve.workers)
         } catch {
             return fail(role, error.description)
         }
-        if sweeping {
-            do {
-                let removed = try store.sweep(now: WallClock.seconds())
-                print("swept \(removed) expired record(s) and stale temp file(s) from \(config.storeDirectory)")
-                return 0
-            } catch {
-                return fail(role, error.description)
-            }
-        }
-
-        let makeHandler: @Sendable () -> Handler = {
-            let api: any FaceIDAPI
-            do throws(HTTPClientError) { api = try FaceIDClient(credentials: config.credentials, endpoint: config.endpoint, options: config.http) } catch {
-                let message = error.description
-                return { _ in Answers.error(500, code: "client_init", message: "cannot create the HTTP client: \(message)") }
-            }
-            switch role {
-            case .start:
-                let handler = StartHandler(config: config, api: api, store: store)
-                return { handler.handle($0) }
-            case .callback:
-                let handler = CallbackHandler(config: config, api: api, store: store)
-                return { handler.handle($0) }
-            }
-        }
-        do { try Serve.run(serve, makeHandler: makeHandler) } catch {
+        do { try Serve.run(serve, hooks: runtime.hooks, makeHandler: { runtime.makeHandler() }) } catch {
             return fail(role, error.description)
         }
         return 0
+    }
+
+    static func sweep(_ role: Role, path: String, environment: [String: String]) -> Int32 {
+        do {
+            let (config, store) = try HandlerRuntime.load(path: path, environment: environment)
+            let removed = try store.sweep(now: WallClock.seconds())
+            print("swept \(removed) expired record(s) and stale temp file(s) from \(config.storeDirectory)")
+            return 0
+        } catch let error as ConfigError {
+            return fail(role, error.description)
+        } catch {
+            return fail(role, "\(error)")
+        }
     }
 
     /// `--listen`, `--socket-mode`, `--workers` into `ServeOptions`; shared with the sandbox.

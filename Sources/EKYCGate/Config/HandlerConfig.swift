@@ -20,6 +20,8 @@ public struct HandlerConfig: Sendable {
     public var requireSignedLink: Bool
     /// Face images, video and OCR data in answers to the merchant's backend (signed result requests).
     public var exposeMedia: Bool
+    /// Addresses allowed to read `/ekyc/status`; nil when the status page is off.
+    public var status: [AddressPattern]?
     public var ruleId: String?
     public var page: WebVerificationConfig
     public var workers: Int
@@ -29,7 +31,7 @@ public struct HandlerConfig: Sendable {
     public static let knownKeys: Set<String> = Set([
         "secret_file", "secret_id", "secret_key", "endpoint", "region", "ca_file", "connect_timeout_ms", "timeout_ms",
         "redirect_url", "verification_origin", "store", "cookie_name", "cookie_secure", "allow_unsigned_extra",
-        "rule_id", "workers", "max_body_bytes", "link_key", "require_signed_link", "expose_media",
+        "rule_id", "workers", "max_body_bytes", "link_key", "require_signed_link", "expose_media", "status", "status_allow",
     ]).union(WebVerificationConfig.configKeys)
 
     public init(file: ConfigFile, environment: [String: String]) throws(ConfigError) {
@@ -75,6 +77,19 @@ public struct HandlerConfig: Sendable {
         cookieSecure = try file.bool("cookie_secure", default: true)
         allowUnsignedExtra = try file.bool("allow_unsigned_extra", default: false)
         exposeMedia = try file.bool("expose_media", default: false)
+        if try file.bool("status", default: false) {
+            let list = try file.string("status_allow", default: "127.0.0.1, ::1")
+            var patterns: [AddressPattern] = []
+            for item in list.split(separator: ",") {
+                guard let pattern = AddressPattern(String(item)) else {
+                    throw ConfigError("\(file.origin(of: "status_allow")): '\(item.trimmed())' is not an address (127.0.0.1, ::1) or IPv4 network (10.0.0.0/8)")
+                }
+                patterns.append(pattern)
+            }
+            status = patterns
+        } else {
+            status = nil
+        }
         ruleId = file.optionalString("rule_id")
         page = try WebVerificationConfig(config: file)
         workers = try file.int("workers", default: 8, range: 1...256)

@@ -76,6 +76,25 @@ public final class FileTokenStore: TokenStore {
         return record
     }
 
+    public func remove(token: String) throws(StoreError) {
+        let (shard, file) = path(for: token)
+        if sys.unlink(file) != 0 {
+            let code = errno
+            if code == ENOENT { return }
+            throw StoreError(call: "unlink", path: file, errno: code, detail: String(cString: strerror(code)))
+        }
+        try syncDirectory(shard)
+    }
+
+    /// Counts record files (a directory walk: fine for a status page, not for a hot path).
+    public func approximateCount() throws(StoreError) -> Int? {
+        var count = 0
+        for shard in try entries(of: directory) where shard.count == 2 && shard.allSatisfy(\.isHexDigit) {
+            count += try entries(of: "\(directory)/\(shard)").filter { $0.hasSuffix(".json") }.count
+        }
+        return count
+    }
+
     public func sweep(now: Int64) throws(StoreError) -> Int {
         var removed = 0
         for shard in try entries(of: directory) where shard.count == 2 && shard.allSatisfy(\.isHexDigit) {

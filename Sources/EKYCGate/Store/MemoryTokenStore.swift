@@ -14,6 +14,14 @@ public final class MemoryTokenStore: TokenStore {
         records.withLock { $0[token] }
     }
 
+    public func remove(token: String) throws(StoreError) {
+        _ = records.withLock { $0.removeValue(forKey: token) }
+    }
+
+    public func approximateCount() throws(StoreError) -> Int? {
+        records.withLock { $0.count }
+    }
+
     public func sweep(now: Int64) throws(StoreError) -> Int {
         records.withLock { all in
             let old = all.filter { $0.value.keepUntil < now }.map(\.key)

@@ -24,4 +24,12 @@ public protocol TokenStore: Sendable {
     func load(token: String) throws(StoreError) -> TokenRecord?
     /// Removes records whose retention ended before `now` and stale temp files; returns how many.
     func sweep(now: Int64) throws(StoreError) -> Int
+    /// Removes one record (the `--check-config` probe); no error when there is none.
+    func remove(token: String) throws(StoreError)
+    /// How many records there are, for the status page; nil when counting is not cheap.
+    func approximateCount() throws(StoreError) -> Int?
+}
+
+extension TokenStore {
+    public func approximateCount() throws(StoreError) -> Int? { nil }
 }

@@ -1,0 +1,81 @@
+import FastCGI
+import HTTPClient
+import EKYCCrypto
+
+/// `--check-config`, in the way of `nginx -t`: every check prints one line, a failure says what
+/// to fix, and the exit status tells a script whether the configuration can serve.
+enum CheckConfig {
+    static func run(_ role: HandlerMain.Role, path: String, environment: [String: String], online: Bool) -> Int32 {
+        let name = role.rawValue
+        let config: HandlerConfig
+        let store: any TokenStore
+        do {
+            (config, store) = try HandlerRuntime.load(path: path, environment: environment)
+        } catch {
+            print("\(name): configuration \(path) is NOT ok: \(error.description)")
+            return 1
+        }
+        print("\(name): configuration \(path) is ok")
+        var failed = false
+
+        switch probe(store) {
+        case nil: print("\(name): store \(config.storeDirectory) is ok (a probe record was written, read back and removed)")
+        case let problem?:
+            print("\(name): store \(config.storeDirectory) is NOT ok: \(problem)")
+            failed = true
+        }
+        if let key = config.linkKey {
+            print("\(name): signed links are \(config.requireSignedLink ? "required" : "accepted") (link_key of \(key.utf8.count) bytes)")
+        }
+        if online {
+            switch onlineCheck(config) {
+            case nil: print("\(name): API \(config.endpoint.url) accepted a signed call with SecretId \(config.credentials.secretId.prefix(8))…")
+            case let problem?:
+                print("\(name): API \(config.endpoint.url) is NOT ok: \(problem)")
+                failed = true
+            }
+        }
+        print(failed ? "\(name): configuration check failed" : "\(name): configuration check is successful")
+        return failed ? 1 : 0
+    }
+
+    /// Writes, reads back and removes a record under a random token; nil when all three worked.
+    static func probe(_ store: any TokenStore) -> String? {
+        let token: String
+        do { token = "PROBE-" + Hex.encode(try SecureRandom.bytes(12)).uppercased() } catch { return error.description }
+        let record = TokenRecord(token: token, created: WallClock.seconds(), sessionHash: String(repeating: "0", count: 64), extra: nil)
+        do {
+            try store.save(record)
+            guard try store.load(token: token) == record else { return "the probe record read back differs from what was written" }
+            try store.remove(token: token)
+            guard try store.load(token: token) == nil else { return "the probe record is still there after removing it" }
+            return nil
+        } catch {
+            try? store.remove(token: token)
+            return "\(error.description) — check that the handlers' user owns the directory and the disk has room"
+        }
+    }
+
+    /// One `GetWebVerificationResultIntl` for a token that cannot exist: Tencent answers
+    /// `BizTokenIllegal` once the signature is accepted, so nothing is created or billed.
+    static func onlineCheck(_ config: HandlerConfig) -> String? {
+        do {
+            let client = try FaceIDClient(credentials: config.credentials, endpoint: config.endpoint, options: config.http)
+            _ = try client.getResult(bizToken: "00000000-0000-4000-8000-000000000000")
+            return nil
+        } catch let error as FaceIDError {
+            switch error {
+            case .api(let code, _, _) where code.hasPrefix("InvalidParameterValue") || code == "InvalidParameter":
+                return nil
+            case .api(let code, let message, _) where code.hasPrefix("AuthFailure"):
+                return "\(code): \(message) — check secret_id/secret_key and that this machine's clock is right (`ekyc-start sign` shows each signing stage)"
+            case .transport(let transport) where transport.kind == .tls:
+                return "\(transport.message) — check ca_file (only for a private endpoint) and the system CA store"
+            default:
+                return error.description
+            }
+        } catch {
+            return "\(error)"
+        }
+    }
+}

@@ -1,0 +1,107 @@
+import Synchronization
+public import FastCGI
+import HTTPClient
+
+/// The running configuration of a handler process. SIGHUP loads the file again; a valid new
+/// configuration becomes a new generation, and each worker picks it up before its next
+/// request, so no request is dropped or served half with the old and half with the new one.
+/// An invalid file is reported and the running configuration stays.
+public final class HandlerRuntime: Sendable {
+    public struct Generation: Sendable {
+        public var number: Int
+        public var config: HandlerConfig
+        public var store: any TokenStore
+    }
+
+    public let role: HandlerMain.Role
+    public let configPath: String
+    public let environment: [String: String]
+    public let metrics: Metrics
+    private let current: Mutex<Generation>
+
+    public init(role: HandlerMain.Role, configPath: String, environment: [String: String], workers: Int) throws(ConfigError) {
+        self.role = role
+        self.configPath = configPath
+        self.environment = environment
+        let (config, store) = try Self.load(path: configPath, environment: environment)
+        current = Mutex(Generation(number: 1, config: config, store: store))
+        metrics = Metrics(role: role.rawValue, workers: workers)
+    }
+
+    public var generation: Generation { current.withLock { $0 } }
+
+    /// Reads and checks the config file and opens its store.
+    public static func load(path: String, environment: [String: String]) throws(ConfigError) -> (HandlerConfig, any TokenStore) {
+        var file = try ConfigFile.load(path: path)
+        file.applyEnvironment(environment, knownKeys: HandlerConfig.knownKeys)
+        let config = try HandlerConfig(file: file, environment: environment)
+        do {
+            return (config, try FileTokenStore(directory: config.storeDirectory))
+        } catch {
+            throw ConfigError("store \(config.storeDirectory): \(error.detail)")
+        }
+    }
+
+    /// SIGHUP: a new generation when the file is valid; otherwise the old one stays.
+    public func reload() {
+        do {
+            let (config, store) = try Self.load(path: configPath, environment: environment)
+            let number = current.withLock { state in
+                state = Generation(number: state.number + 1, config: config, store: store)
+                return state.number
+            }
+            RequestLog.write("event=reload config=\(configPath) generation=\(number)")
+        } catch {
+            RequestLog.write("event=reload_failed config=\(configPath) error=\"\(error.description)\" (the running configuration stays)")
+        }
+    }
+
+    public var hooks: ServerHooks {
+        let metrics = metrics
+        return ServerHooks(requestStarted: { metrics.requestStarted() },
+                           requestFinished: { _, response, _ in metrics.requestFinished(response) },
+                           reload: { [self] in reload() })
+    }
+
+    /// One worker's handler: its own API client (own curl handle and kept-alive connection),
+    /// rebuilt when the configuration generation changes.
+    public func makeHandler() -> Handler {
+        var built: (number: Int, handler: Handler)?
+        return { [self] request in
+            let generation = self.generation
+            if built?.number != generation.number {
+                built = (generation.number, Self.handler(role: role, generation: generation, metrics: metrics))
+            }
+            return built!.handler(request)
+        }
+    }
+
+    static func handler(role: HandlerMain.Role, generation: Generation, metrics: Metrics) -> Handler {
+        let config = generation.config
+        let store = generation.store
+        let client: FaceIDClient
+        do throws(HTTPClientError) {
+            client = try FaceIDClient(credentials: config.credentials, endpoint: config.endpoint, options: config.http)
+        } catch {
+            let message = error.description
+            return { _ in Answers.error(500, code: "client_init", message: "cannot create the HTTP client: \(message)") }
+        }
+        let api = MeasuredFaceIDAPI(client, metrics: metrics)
+        let status = config.status.map { allowed in
+            StatusPage(allowed: allowed, metrics: metrics, storeRecords: { try? store.approximateCount() })
+        }
+        let serve: Handler
+        switch role {
+        case .start:
+            let handler = StartHandler(config: config, api: api, store: store)
+            serve = { handler.handle($0) }
+        case .callback:
+            let handler = CallbackHandler(config: config, api: api, store: store)
+            serve = { handler.handle($0) }
+        }
+        return { request in
+            if request.path == StatusPage.path, let status { return status.handle(request) }
+            return serve(request)
+        }
+    }
+}
