@@ -41,6 +41,7 @@ class Stack:
 
 
 def pytest_configure(config):
+    config.addinivalue_line("markers", "last: run after every other test (reads what they left behind)")
     missing = [name for name in ENVIRONMENT.values() if not os.environ.get(name)]
     if missing:
         raise pytest.UsageError(
@@ -61,3 +62,8 @@ def browser(tmp_path_factory) -> Curl:
 @pytest.fixture
 def other_browser(tmp_path_factory) -> Curl:
     return Curl(tmp_path_factory.mktemp("other-browser"))
+
+
+def pytest_collection_modifyitems(items):
+    """The log audit reads what every other test made the stack write, so it runs last."""
+    items.sort(key=lambda item: item.get_closest_marker("last") is not None)
