@@ -123,3 +123,48 @@ final class ManagedFlag: @unchecked Sendable {
         return true
     }
 }
+
+@Suite struct StoreFaultTests {
+    let root = NSTemporaryDirectory() + "ekyc-faults-" + UUID().uuidString
+
+    @Test func failedRenameKeepsThePreviousRecordAndLeavesNoTemp() throws {
+        let good = try FileTokenStore(directory: root)
+        let token = "BBBBBBBB-0000-0000-0000-000000000001"
+        try good.save(TokenRecord(token: token, created: 1, sessionHash: String(repeating: "a", count: 64), extra: nil))
+        var calls = Syscalls.live
+        calls.rename = { _, _ in errno = EIO; return -1 }
+        var changed = try #require(try good.load(token: token))
+        changed.status = .passed
+        #expect(throws: StoreError.self) { try FileTokenStore(directory: root, syscalls: calls).save(changed) }
+        #expect(try good.load(token: token)?.status == .pending)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: good.path(for: token).shard).count == 1)
+    }
+
+    /// Two callbacks finishing at once, and a sweep running meanwhile: the final result is never lost.
+    @Test func concurrentFinalWritesAndSweepsLoseNothing() throws {
+        let store = try FileTokenStore(directory: root)
+        let tokens = (0..<40).map { String(format: "CCCCCCCC-0000-0000-0000-%012d", $0) }
+        for token in tokens { try store.save(TokenRecord(token: token, created: 1_000, sessionHash: String(repeating: "a", count: 64), extra: nil)) }
+        DispatchQueue.concurrentPerform(iterations: tokens.count * 2 + 4) { index in
+            if index >= tokens.count * 2 { _ = try? store.sweep(now: 2_000); return }
+            var record = (try? store.load(token: tokens[index / 2])) ?? nil
+            record?.status = .passed
+            if let record { try? store.save(record) }
+        }
+        for token in tokens { #expect(try store.load(token: token)?.status == .passed) }
+        let leftovers = try FileManager.default.subpathsOfDirectory(atPath: root).filter { $0.contains(".tmp-") }
+        #expect(leftovers.isEmpty)
+    }
+}
+
+@Suite struct SecretFileTests {
+    @Test func worldReadableSecretFileIsRefused() throws {
+        let path = NSTemporaryDirectory() + "ekyc-secret-" + UUID().uuidString
+        try "secret_id = AKIDx\nsecret_key = k\n".write(toFile: path, atomically: true, encoding: .utf8)
+        chmod(path, 0o644)
+        let file = ConfigFile(path: "t.conf", values: ["secret_file": path])
+        #expect(throws: ConfigError.self) { try SecretLoader.credentials(from: file, environment: [:]) }
+        chmod(path, 0o600)
+        #expect(try SecretLoader.credentials(from: file, environment: [:]).secretId == "AKIDx")
+    }
+}

@@ -63,3 +63,30 @@ extension String {
         return copy
     }
 }
+
+@Suite struct SingleUseLinkTests {
+    let key = String(repeating: "k", count: 40)
+    let now: Int64 = 1_773_563_400
+    let api = FakeFaceID()
+    let store = MemoryTokenStore()
+
+    func start(_ query: String) throws -> HTTPResponse {
+        let config = try Fixtures.config(["link_key": key, "single_use_links": "true"])
+        return StartHandler(config: config, api: api, store: store, clock: { self.now }).handle(Fixtures.get("/ekyc/start", query: query))
+    }
+
+    @Test func aLinkStartsAgainWhilePendingButNotAfterCompletion() throws {
+        let exp = now + 600
+        let link = "ref=order-9&exp=\(exp)&sig=\(SignedLink.signature(key: key, ref: "order-9", exp: exp))"
+        #expect(try start(link).status == 303)
+        #expect(try start(link).status == 303, "the user closed the page; the same link may start again")
+        var record = try #require(try store.load(token: Fixtures.token))
+        record.status = .passed
+        try store.save(record)
+        let reused = try start(link)
+        #expect(reused.status == 403)
+        #expect((Fixtures.json(reused)["error"] as? [String: Any])?["code"] as? String == "link_used")
+        let other = "ref=order-10&exp=\(exp)&sig=\(SignedLink.signature(key: key, ref: "order-10", exp: exp))"
+        #expect(try start(other).status == 303, "another link is another start")
+    }
+}

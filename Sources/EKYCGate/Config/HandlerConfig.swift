@@ -18,6 +18,8 @@ public struct HandlerConfig: Sendable {
     public var linkKey: String?
     /// Refuse `/ekyc/start` without a valid signed link.
     public var requireSignedLink: Bool
+    /// A signed link whose verification has completed cannot start another.
+    public var singleUseLinks: Bool
     /// Face images, video and OCR data in answers to the merchant's backend (signed result requests).
     public var exposeMedia: Bool
     /// Addresses allowed to read `/ekyc/status`; nil when the status page is off.
@@ -31,7 +33,7 @@ public struct HandlerConfig: Sendable {
     public static let knownKeys: Set<String> = Set([
         "secret_file", "secret_id", "secret_key", "endpoint", "region", "ca_file", "connect_timeout_ms", "timeout_ms",
         "redirect_url", "verification_origin", "store", "cookie_name", "cookie_secure", "allow_unsigned_extra",
-        "rule_id", "workers", "max_body_bytes", "link_key", "require_signed_link", "expose_media", "status", "status_allow",
+        "rule_id", "workers", "max_body_bytes", "link_key", "require_signed_link", "single_use_links", "expose_media", "status", "status_allow",
     ]).union(WebVerificationConfig.configKeys)
 
     public init(file: ConfigFile, environment: [String: String]) throws(ConfigError) {
@@ -43,6 +45,7 @@ public struct HandlerConfig: Sendable {
             throw ConfigError("link_key is \(linkKey.utf8.count) bytes; use at least 32 random characters, e.g. from: openssl rand -hex 32")
         }
         requireSignedLink = try file.bool("require_signed_link", default: linkKey != nil)
+        singleUseLinks = try file.bool("single_use_links", default: false)
         if requireSignedLink && linkKey == nil {
             throw ConfigError("\(file.origin(of: "require_signed_link")): require_signed_link = true needs link_key (in secret_file or the config)")
         }

@@ -30,6 +30,13 @@ public struct StartHandler {
         case .success(let parsed): input = parsed
         case .failure(let refusal): return refusal.response
         }
+        let linkMarker = config.singleUseLinks ? input.link.map { SingleUseLink(signature: $0.signature, expires: $0.expires) } : nil
+        if let linkMarker {
+            switch linkMarker.check(store) {
+            case .success: break
+            case .failure(let refusal): return refusal.response
+            }
+        }
 
         let apply = ApplyRequest(redirectURL: config.redirectURL, compareImage: input.compareImage,
                                  extra: input.extra, ruleId: config.ruleId, config: config.page.isEmpty ? nil : config.page)
@@ -67,6 +74,14 @@ public struct StartHandler {
                                        requestId: answer.requestId, headers: [("Retry-After", "2")])
             failed.logFields += [tokenLog]
             return failed
+        }
+
+        if let linkMarker {
+            // Best effort after the token is stored: a failure here only means the link could
+            // be used once more, never that a started verification is lost.
+            do { try linkMarker.record(bizToken: answer.bizToken, now: clock(), in: store) } catch {
+                RequestLog.write("event=store_error \(error)")
+            }
         }
 
         let cookie = ("Set-Cookie", Cookies.sessionHeader(name: config.cookieName, value: session, secure: config.cookieSecure))

@@ -10,6 +10,12 @@ import FastCGI
 struct StartInput: Equatable {
     var extra: String?
     var compareImage: ReferenceImage?
+    /// The signed link this start came from: its signature names it, its expiry bounds it.
+    var link: (signature: String, expires: Int64)?
+
+    static func == (a: StartInput, b: StartInput) -> Bool {
+        a.extra == b.extra && a.compareImage == b.compareImage && a.link?.signature == b.link?.signature
+    }
 
     /// Tencent's limits: Extra ≤ 1000 characters, CompareImageBase64 ≤ 8 MB.
     static let maxExtraCharacters = 1000
@@ -100,6 +106,7 @@ struct StartInput: Equatable {
                     return .failure(Refusal(400, "extra_with_link", "a signed link carries its ref; do not send extra with it"))
                 }
                 input.extra = ref
+                if let sig = value("sig"), let exp = value("exp").flatMap({ Int64($0) }) { input.link = (sig.lowercased(), exp) }
             }
         } else if policy.requireSignedLink {
             return .failure(Refusal(403, "link_required", "verification starts only from a signed link made by the merchant site"))
