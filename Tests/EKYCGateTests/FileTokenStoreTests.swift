@@ -168,3 +168,23 @@ final class ManagedFlag: @unchecked Sendable {
         #expect(try SecretLoader.credentials(from: file, environment: [:]).secretId == "AKIDx")
     }
 }
+
+@Suite struct DeadWriterTests {
+    @Test func tempFilesOfADeadWriterAreSweptAtOnce() throws {
+        let root = NSTemporaryDirectory() + "ekyc-dead-" + UUID().uuidString
+        let store = try FileTokenStore(directory: root)
+        let token = "DDDDDDDD-0000-0000-0000-000000000001"
+        try store.save(TokenRecord(token: token, created: 1_000, sessionHash: String(repeating: "a", count: 64), extra: nil))
+        let shard = store.path(for: token).shard
+        // The PID of a process that has exited (a killed writer); our own PID is alive.
+        let gone = Process()
+        gone.executableURL = URL(fileURLWithPath: "/bin/true")
+        try gone.run()
+        gone.waitUntilExit()
+        _ = FileManager.default.createFile(atPath: shard + "/.tmp-\(gone.processIdentifier)-00aa", contents: Data("{\"tok".utf8))
+        _ = FileManager.default.createFile(atPath: shard + "/.tmp-\(getpid())-00bb", contents: Data("{".utf8))
+        #expect(try store.sweep(now: 1_001) == 1)
+        let left = try FileManager.default.contentsOfDirectory(atPath: shard).sorted()
+        #expect(left.count == 2 && left.contains(".tmp-\(getpid())-00bb"))
+    }
+}

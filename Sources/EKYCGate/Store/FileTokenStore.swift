@@ -43,7 +43,9 @@ public final class FileTokenStore: TokenStore {
         do { random = try SecureRandom.bytes(8) } catch {
             throw StoreError(call: "random", path: shard, errno: 0, detail: error.description)
         }
-        let temp = "\(shard)/\(Self.tempPrefix)\(Hex.encode(random))"
+        // The writer's PID in the name lets a sweep remove the temp files of a killed writer at
+        // once, without waiting for them to age.
+        let temp = "\(shard)/\(Self.tempPrefix)\(getpid())-\(Hex.encode(random))"
         let fd = Int32(try sys.retrying("open", temp) { Int(sys.open(temp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)) })
         var closed = false
         do {
@@ -103,9 +105,8 @@ public final class FileTokenStore: TokenStore {
                 let path = "\(shardPath)/\(name)"
                 if name.hasPrefix(Self.tempPrefix) {
                     var info = stat()
-                    if stat(path, &info) == 0, now - Int64(info.st_mtim.tv_sec) > Self.staleTempSeconds, sys.unlink(path) == 0 {
-                        removed += 1
-                    }
+                    let stale = stat(path, &info) == 0 && now - Int64(info.st_mtim.tv_sec) > Self.staleTempSeconds
+                    if (stale || Self.writerIsGone(tempName: name)) && sys.unlink(path) == 0 { removed += 1 }
                 } else if name.hasSuffix(".json") {
                     guard let bytes = try? FileReading.bytes(atPath: path, limit: 1 << 20),
                           let record = try? JSONDecoder().decode(TokenRecord.self, from: Data(bytes)) else { continue }
@@ -114,6 +115,14 @@ public final class FileTokenStore: TokenStore {
             }
         }
         return removed
+    }
+
+    /// True when the temp file's name carries a PID and no such process exists (its writer was
+    /// killed mid-write). A live process with a reused PID only delays removal to the age rule.
+    static func writerIsGone(tempName: String) -> Bool {
+        let rest = tempName.dropFirst(tempPrefix.count)
+        guard let dash = rest.firstIndex(of: "-"), let pid = Int32(rest[..<dash]), pid > 0, pid != getpid() else { return false }
+        return kill(pid, 0) != 0 && errno == ESRCH
     }
 
     private func writeAll(_ fd: Int32, _ bytes: [UInt8], path: String) throws(StoreError) {
