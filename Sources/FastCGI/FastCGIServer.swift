@@ -32,6 +32,7 @@ public final class FastCGIServer: @unchecked Sendable {
     private let maxBodyBytes: Int
     private let makeHandler: @Sendable () -> Handler
     private let hooks: ServerHooks
+    static let workerStackBytes = 512 * 1024
 
     /// - Parameters:
     ///   - listenFD: a listening socket (from `ListenAddress.open` or fd 0 inherited from spawn-fcgi).
@@ -60,10 +61,15 @@ public final class FastCGIServer: @unchecked Sendable {
         pthread_sigmask(SIG_BLOCK, &stopSignals, nil)
         try startStopWaiter(stopSignals)
         var threads: [pthread_t] = []
+        // Hundreds of workers mostly wait on the API; a small stack keeps each one cheap.
+        var attributes = pthread_attr_t()
+        pthread_attr_init(&attributes)
+        defer { pthread_attr_destroy(&attributes) }
+        pthread_attr_setstacksize(&attributes, Self.workerStackBytes)
         for _ in 0..<workers {
             let box = Unmanaged.passRetained(self).toOpaque()
             var thread = pthread_t()
-            let rc = pthread_create(&thread, nil, { raw in
+            let rc = pthread_create(&thread, &attributes, { raw in
                 let server = Unmanaged<FastCGIServer>.fromOpaque(raw!).takeRetainedValue()
                 server.workerLoop()
                 return nil

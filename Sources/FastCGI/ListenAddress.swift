@@ -29,9 +29,13 @@ public enum ListenAddress: Equatable, Sendable, CustomStringConvertible {
         }
     }
 
+    /// The kernel caps the backlog at net.core.somaxconn; a short queue would turn a burst of
+    /// connections from nginx into 502s while every worker is waiting on the API.
+    public static let SOMAXCONN: Int32 = 4096
+
     /// Opens the listening socket through libfcgi. `mode` (e.g. 0o660) and `owner` are applied
     /// to a unix socket so the web server's user can connect.
-    public func open(backlog: Int32 = 128, mode: UInt32? = nil, owner: SocketOwner? = nil) throws(ServerError) -> Int32 {
+    public func open(backlog: Int32 = SOMAXCONN, mode: UInt32? = nil, owner: SocketOwner? = nil) throws(ServerError) -> Int32 {
         if FCGX_Init() != 0 { throw .libraryInit }
         switch self {
         case .unix(let path):

@@ -33,6 +33,7 @@ public struct HTTPClientOptions: Sendable {
 public final class HTTPClient {
     private let handle: UnsafeMutableRawPointer
     private let options: HTTPClientOptions
+    private let caStore: OpaquePointer
     /// curl writes its detailed message here; allocated once so the pointer stays valid.
     private let errorBuffer = UnsafeMutablePointer<CChar>.allocate(capacity: Int(CURL_ERROR_SIZE) + 1)
     fileprivate var responseBody: [UInt8] = []
@@ -45,8 +46,13 @@ public final class HTTPClient {
         guard let handle = curl_easy_init() else {
             throw HTTPClientError(kind: .setup, code: -1, message: "curl_easy_init failed", requestNotSent: true)
         }
+        guard let store = SharedCAStore.store(file: options.caFile) else {
+            curl_easy_cleanup(handle)
+            throw HTTPClientError(kind: .tls, code: -1, message: "cannot load the CA certificates from \(options.caFile ?? "the system's default locations") (check ca_file: a PEM file)", requestNotSent: true)
+        }
         self.handle = handle
         self.options = options
+        self.caStore = store
         errorBuffer[0] = 0
     }
 
@@ -75,7 +81,10 @@ public final class HTTPClient {
         try check(ekyc_curl_setopt_long(handle, CURLOPT_TIMEOUT_MS, options.totalTimeoutMilliseconds))
         try check(ekyc_curl_setopt_long(handle, CURLOPT_SSL_VERIFYPEER, 1))
         try check(ekyc_curl_setopt_long(handle, CURLOPT_SSL_VERIFYHOST, 2))
-        if let caFile = options.caFile { try check(ekyc_curl_setopt_string(handle, CURLOPT_CAINFO, caFile)) }
+        // Peers are verified against the process's one shared store, so curl loads no bundle.
+        try check(ekyc_curl_setopt_string(handle, CURLOPT_CAINFO, nil))
+        try check(ekyc_curl_setopt_string(handle, CURLOPT_CAPATH, nil))
+        try check(ekyc_curl_setopt_shared_ca_store(handle, caStore))
         try check(ekyc_curl_setopt_string(handle, CURLOPT_USERAGENT, options.userAgent))
         try check(ekyc_curl_setopt_slist(handle, CURLOPT_HTTPHEADER, list))
         try check(ekyc_curl_setopt_long(handle, CURLOPT_POST, 1))

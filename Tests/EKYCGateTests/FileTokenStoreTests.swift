@@ -55,7 +55,7 @@ import Testing
         let good = try FileTokenStore(directory: root + "/tokens")
         try good.save(record())
         var calls = Syscalls.live
-        calls.fsync = { _ in errno = EIO; return -1 }
+        calls.datasync = { _ in errno = EIO; return -1 }
         let failing = try FileTokenStore(directory: root + "/tokens", syscalls: calls)
         var changed = record()
         changed.status = .failed
@@ -80,9 +80,9 @@ import Testing
     @Test func interruptedCallsAreRetried() throws {
         let interrupted = ManagedFlag()
         var calls = Syscalls.live
-        calls.fsync = { fd in
+        calls.datasync = { fd in
             if interrupted.takeFirst() { errno = EINTR; return -1 }
-            return Glibc.fsync(fd)
+            return Glibc.fdatasync(fd)
         }
         let store = try FileTokenStore(directory: root + "/tokens", syscalls: calls)
         try store.save(record())

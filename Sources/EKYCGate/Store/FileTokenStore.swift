@@ -50,7 +50,7 @@ public final class FileTokenStore: TokenStore {
         var closed = false
         do {
             try writeAll(fd, bytes, path: temp)
-            _ = try sys.retrying("fsync", temp) { Int(sys.fsync(fd)) }
+            _ = try sys.retrying("fdatasync", temp) { Int(sys.datasync(fd)) }
             closed = true
             _ = try sys.retrying("close", temp) { Int(sys.close(fd)) }
             _ = try sys.retrying("rename", file) { Int(sys.rename(temp, file)) }

@@ -9,6 +9,8 @@ public struct Syscalls: Sendable {
     public var open: @Sendable (String, Int32, UInt32) -> Int32
     public var write: @Sendable (Int32, UnsafeRawBufferPointer) -> Int
     public var fsync: @Sendable (Int32) -> Int32
+    /// fdatasync: the record's bytes and size reach the disk without a needless inode timestamp write.
+    public var datasync: @Sendable (Int32) -> Int32
     public var rename: @Sendable (String, String) -> Int32
     public var close: @Sendable (Int32) -> Int32
     public var unlink: @Sendable (String) -> Int32
@@ -18,6 +20,7 @@ public struct Syscalls: Sendable {
         open: { Glibc.open($0, $1, mode_t($2)) },
         write: { Glibc.write($0, $1.baseAddress, $1.count) },
         fsync: { Glibc.fsync($0) },
+        datasync: { Glibc.fdatasync($0) },
         rename: { Glibc.rename($0, $1) },
         close: { Glibc.close($0) },
         unlink: { Glibc.unlink($0) },
