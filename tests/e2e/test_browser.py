@@ -100,10 +100,21 @@ class Phone:
                 "return !window.ekycOldPage && document.readyState === 'complete';"))
 
     def no_sideways_scroll(self):
-        """Nothing on the screen is wider than the phone."""
+        """Nothing on the screen is wider than the phone, and no element sticks out of it."""
         overflow = self.driver.execute_script(
             "return document.documentElement.scrollWidth - document.documentElement.clientWidth;")
         assert overflow <= 0, "%s is %d px wider than the phone" % (self.driver.current_url, overflow)
+        sticking_out = self.driver.execute_script("""
+            const width = document.documentElement.clientWidth;
+            return [...document.body.querySelectorAll("*")]
+                .filter((element) => element.getClientRects().length > 0)
+                .filter((element) => {
+                    const box = element.getBoundingClientRect();
+                    return box.left < -0.5 || box.right > width + 0.5;
+                })
+                .map((element) => element.outerHTML.slice(0, 80));
+        """)
+        assert sticking_out == [], "%s: wider than the phone: %s" % (self.driver.current_url, sticking_out)
 
 
 @pytest.fixture(scope="session")
@@ -271,9 +282,10 @@ def test_person_fails_once_retries_and_passes(phone, stack):
     assert rows[0][1] == "Liveness detection failed (code 1005)" and rows[1][1] == "Passed"
 
 
-def apply_directly(stack, language: str):
+def apply_directly(stack, language: str, **config):
     """A flow asked for directly, as a merchant backend would, in the given Config.Language (the
-    demo's handlers ask for English). The shop did not start it, so its result page refuses it."""
+    demo's handlers ask for English) and with other Config fields as given. The shop did not start
+    it, so its result page refuses it."""
     from tencentcloud.faceid.v20180301 import models
 
     request = models.ApplyWebVerificationBizTokenIntlRequest()
@@ -281,6 +293,8 @@ def apply_directly(stack, language: str):
     request.Config = models.WebVerificationConfigIntl()
     request.Config.CheckMode = 3
     request.Config.Language = language
+    for name, value in config.items():
+        setattr(request.Config, name, value)
     return sdk_client(stack).ApplyWebVerificationBizTokenIntl(request)
 
 
@@ -312,16 +326,17 @@ def test_page_in_simplified_chinese(phone, stack):
 
 # Each language on the narrowest phone: a failed attempt, its notice, then a pass.
 SMALL_PHONE_TEXTS = {
-    "en": ("Start verification", "Liveness detection failed", "Success, tap next to continue", "Next"),
-    "zh-cn": ("开始核验", "活体检测未通过", "核验成功，请点击下一步继续", "下一步"),
-    "zh-tc": ("開始驗證", "活體檢測未通過", "驗證成功，請點選下一步繼續", "下一步"),
+    "en": ("Start verification", "Liveness detection failed", "Success, tap next to continue", "Next",
+           "Verification already completed"),
+    "zh-cn": ("开始核验", "活体检测未通过", "核验成功，请点击下一步继续", "下一步", "核验已完成"),
+    "zh-tc": ("開始驗證", "活體檢測未通過", "驗證成功，請點選下一步繼續", "下一步", "驗證已完成"),
 }
 
 
 @pytest.mark.parametrize("language", SMALL_PHONE_TEXTS)
 def test_small_phone(open_phone, stack, language):
-    phone = open_phone(SMALL_PHONE)
-    start, failed, passed, next_label = SMALL_PHONE_TEXTS[language]
+    phone = open_phone(SMALL_PHONE, arguments=FAKE_CAMERA)
+    start, failed, passed, next_label, completed = SMALL_PHONE_TEXTS[language]
     applied = apply_directly(stack, language)
     phone.driver.get(applied.VerificationURL)
     give_consent_and_start(phone, start_label=start)
@@ -330,8 +345,17 @@ def test_small_phone(open_phone, stack, language):
     assert "1005" in notice and failed in notice
     if language != "en":
         assert "：" in notice and ": " not in notice
+    turn_on_camera(phone)
+    phone.no_sideways_scroll()
+    phone.shot("camera")
     choose(phone, "pass")
     result_page_next(phone, stack, applied.BizToken, passed, next_label=next_label)
+
+    # The link once more: the flow is over, and the refusal is in the flow's language too.
+    phone.driver.get(applied.VerificationURL)
+    assert phone.text("p.result") == completed
+    phone.no_sideways_scroll()
+    phone.shot("completed")
 
 
 # --- the camera preview -----------------------------------------------------------------------
@@ -340,6 +364,11 @@ PREVIEW_PLAYING = """
     const video = document.getElementById("camera-preview");
     return !video.hidden && !video.paused && video.readyState >= 2 && video.videoWidth > 0;
 """
+
+
+def turn_on_camera(phone):
+    phone.find("#camera-button").click()
+    phone.wait.until(lambda driver: driver.execute_script(PREVIEW_PLAYING))
 
 
 def test_camera_preview(open_phone, stack):
@@ -382,6 +411,31 @@ def test_camera_preview(open_phone, stack):
     choose(phone, "pass")
     result_page_next(phone, stack, token, "Success, tap next to continue")
     assert "passed" in verdict(phone).get_attribute("class").split()
+
+
+def test_camera_waits_for_the_consent(open_phone, stack):
+    """With AutoSkipStartPage the consent box sits on the outcome step: the camera button does
+    nothing until it is ticked."""
+    phone = open_phone(arguments=FAKE_CAMERA)
+    applied = apply_directly(stack, "en", AutoSkipStartPage=True)
+    phone.driver.get(applied.VerificationURL)
+    consent = phone.find("input[type=checkbox][name=consent]")
+    # Each time the page asks for the camera is counted.
+    phone.driver.execute_script("""
+        const devices = navigator.mediaDevices, ask = devices.getUserMedia.bind(devices);
+        window.ekycCameraAsks = 0;
+        devices.getUserMedia = (constraints) => { window.ekycCameraAsks += 1; return ask(constraints); };
+    """)
+    phone.find("#camera-button").click()
+    assert phone.driver.execute_script("return window.ekycCameraAsks;") == 0
+    assert not phone.driver.find_element(By.ID, "camera-preview").is_displayed()
+    consent.click()
+    turn_on_camera(phone)
+    assert phone.driver.execute_script("return window.ekycCameraAsks;") == 1
+    phone.no_sideways_scroll()
+    phone.shot("camera")
+    choose(phone, "pass")
+    result_page_next(phone, stack, applied.BizToken, "Success, tap next to continue")
 
 
 def test_camera_unavailable(open_phone, stack):
