@@ -38,10 +38,11 @@ struct PageRenderer: Sendable {
         if let lastFailure {
             body += "<p class=\"notice\">\(e(text.attemptFailed(lastFailure, text.result(lastFailure), attemptsLeft)))</p>"
         }
+        // The consent comes first: the camera waits for it too. It still belongs to the outcome form.
+        if askConsent { body += consentBox(form: "outcomes") }
         body += CameraPreview.markup(text.camera)
         body += "<p>\(e(text.captureHint))</p>"
-        body += "<form method=\"post\" action=\"/reflect/finish\">\(hidden(token))"
-        if askConsent { body += consentBox() }
+        body += "<form id=\"outcomes\" method=\"post\" action=\"/reflect/finish\">\(hidden(token))"
         for outcome in outcomes {
             let style = outcome == .pass ? "" : " class=\"secondary\""
             body += "<button type=\"submit\" name=\"outcome\" value=\"\(outcome.rawValue)\"\(style)>\(e(text.outcomes[outcome] ?? outcome.rawValue)) <small>\(outcome.errorCode)</small></button>"
@@ -76,8 +77,11 @@ struct PageRenderer: Sendable {
         return document(body)
     }
 
-    private func consentBox() -> String {
-        "<label class=\"consent\"><input type=\"checkbox\" name=\"consent\" value=\"yes\" required><span>\(e(text.consent))</span></label>"
+    /// The privacy consent; `form` names the form it belongs to when it stands outside it.
+    private func consentBox(form: String? = nil) -> String {
+        let owner = form.map { " form=\"\(e($0))\"" } ?? ""
+        return "<label class=\"consent\"><input type=\"checkbox\" name=\"consent\" value=\"yes\" required\(owner)>"
+            + "<span>\(e(text.consent))</span></label>"
     }
 
     private func hidden(_ token: String) -> String {

@@ -420,6 +420,8 @@ def test_camera_waits_for_the_consent(open_phone, stack):
     applied = apply_directly(stack, "en", AutoSkipStartPage=True)
     phone.driver.get(applied.VerificationURL)
     consent = phone.find("input[type=checkbox][name=consent]")
+    # The box belongs to the outcome form: no outcome without it.
+    assert phone.driver.execute_script("return arguments[0].form.checkValidity();", consent) is False
     # Each time the page asks for the camera is counted.
     phone.driver.execute_script("""
         const devices = navigator.mediaDevices, ask = devices.getUserMedia.bind(devices);
