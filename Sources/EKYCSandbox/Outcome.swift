@@ -50,6 +50,8 @@ public enum ResultCode {
     public static let alreadyCompleted = 14
     public static let tokenExpired = 15
     public static let retryLimitReached = 16
+    /// Every code `message` has its own text for (the page translates these).
+    static let pageCodes = [0, 14, 15, 16, 1005, 1409, 1410, 2012, 2016]
 
     public static func message(_ code: Int) -> String {
         switch code {

@@ -95,20 +95,21 @@ public struct SandboxPage: Sendable {
     /// Why a page or finish is refused for a known token.
     enum PageRefusal: Error {
         case unknown
-        case code(Int)
+        /// A known flow that is over; its page is in the flow's language and colour.
+        case code(Int, VerificationConfig)
 
         var response: HTTPResponse {
             switch self {
             case .unknown: SandboxPage.unknownToken()
-            case .code(let code): SandboxPage.html(410, PageRenderer().errorPage(code: code))
+            case .code(let code, let config): SandboxPage.html(410, PageRenderer(config: config).errorPage(code: code))
             }
         }
     }
 
     static func refusal(_ record: VerificationRecord, nowSeconds: Int64) -> PageRefusal? {
-        if record.final != nil { return .code(ResultCode.alreadyCompleted) }
+        if record.final != nil { return .code(ResultCode.alreadyCompleted, record.config) }
         if !record.isRetained(nowSeconds: nowSeconds) || record.missedStartWindow(nowSeconds: nowSeconds) {
-            return .code(ResultCode.tokenExpired)
+            return .code(ResultCode.tokenExpired, record.config)
         }
         return nil
     }

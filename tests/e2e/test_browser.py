@@ -1,7 +1,10 @@
 """A person on a phone, played by a real headless Chromium: the merchant site, its "Verify my
 identity" link, the sandbox's eKYC page screen by screen, and back to the merchant's result page,
 which shows the verdict it got from /ekyc/callback. Every screen is saved as a screenshot under
-the run directory (screenshots/<case>-<nn>-<screen>.png).
+the run directory (screenshots/<case>-<nn>-<screen>.png). The page is also walked in each of its
+languages on the narrowest phone (320x568), and its camera preview is tried with Chromium's fake
+camera, without a camera API (an in-app browser), on a page that is not a secure context, and with
+the camera permission denied.
 
 Only Debian's chromium and chromium-driver are used; Selenium is never allowed to fetch a driver
 or a browser of its own. Every wait is on something the page shows, never on time.
@@ -12,6 +15,7 @@ import os
 import re
 import shutil
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from selenium import webdriver
@@ -25,13 +29,19 @@ from test_sdk import client as sdk_client
 
 CHROMIUM = "/usr/bin/chromium"
 PHONE = {"width": 390, "height": 844, "pixelRatio": 2, "touch": True}
+# The narrowest phone still in use (iPhone SE, first generation): nothing may need sideways scrolling.
+SMALL_PHONE = {"width": 320, "height": 568, "pixelRatio": 2, "touch": True}
+# Chromium's stand-in camera (a moving test pattern), allowed without a permission prompt.
+FAKE_CAMERA = ("--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream")
+# What an in-app browser without camera access looks like to a page: no navigator.mediaDevices.
+NO_CAMERA_API = "delete Navigator.prototype.mediaDevices;"
 PHONE_USER_AGENT = ("Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 "
                     "(KHTML, like Gecko) Chrome/126.0.0.0 Mobile Safari/537.36")
 # Generous: a wait ends as soon as its condition holds, this is only how long a broken flow hangs.
 WAIT_SECONDS = 20
 
 
-def chromium_options() -> webdriver.ChromeOptions:
+def chromium_options(screen: dict, arguments=()) -> webdriver.ChromeOptions:
     options = webdriver.ChromeOptions()
     options.binary_location = CHROMIUM
     options.add_argument("--headless=new")
@@ -40,16 +50,19 @@ def chromium_options() -> webdriver.ChromeOptions:
     options.add_argument("--lang=en-US")
     if os.geteuid() == 0:
         options.add_argument("--no-sandbox")
+    for argument in arguments:
+        options.add_argument(argument)
     # A phone: its width, pixel ratio and touch; pages get the mobile viewport (meta viewport).
-    options.add_experimental_option("mobileEmulation", {"deviceMetrics": PHONE, "userAgent": PHONE_USER_AGENT})
+    options.add_experimental_option("mobileEmulation", {"deviceMetrics": screen, "userAgent": PHONE_USER_AGENT})
     return options
 
 
 class Phone:
     """One browser (its own profile and cookies) that saves a screenshot of each screen."""
 
-    def __init__(self, driver, shots: Path, case: str):
+    def __init__(self, driver, shots: Path, case: str, screen: dict):
         self.driver = driver
+        self.screen = screen
         self.shots = shots
         self.case = case
         self.count = 0
@@ -63,7 +76,7 @@ class Phone:
             "const d = document.documentElement; return [d.scrollWidth, d.scrollHeight];")
         picture = self.driver.execute_cdp_cmd("Page.captureScreenshot", {
             "format": "png", "captureBeyondViewport": True,
-            "clip": {"x": 0, "y": 0, "width": width, "height": max(height, PHONE["height"]), "scale": 1}})
+            "clip": {"x": 0, "y": 0, "width": width, "height": max(height, self.screen["height"]), "scale": 1}})
         path.write_bytes(base64.b64decode(picture["data"]))
         return path
 
@@ -87,10 +100,21 @@ class Phone:
                 "return !window.ekycOldPage && document.readyState === 'complete';"))
 
     def no_sideways_scroll(self):
-        """Nothing on the screen is wider than the phone."""
+        """Nothing on the screen is wider than the phone, and no element sticks out of it."""
         overflow = self.driver.execute_script(
             "return document.documentElement.scrollWidth - document.documentElement.clientWidth;")
         assert overflow <= 0, "%s is %d px wider than the phone" % (self.driver.current_url, overflow)
+        sticking_out = self.driver.execute_script("""
+            const width = document.documentElement.clientWidth;
+            return [...document.body.querySelectorAll("*")]
+                .filter((element) => element.getClientRects().length > 0)
+                .filter((element) => {
+                    const box = element.getBoundingClientRect();
+                    return box.left < -0.5 || box.right > width + 0.5;
+                })
+                .map((element) => element.outerHTML.slice(0, 80));
+        """)
+        assert sticking_out == [], "%s: wider than the phone: %s" % (self.driver.current_url, sticking_out)
 
 
 @pytest.fixture(scope="session")
@@ -101,17 +125,33 @@ def screenshots(stack) -> Path:
 
 
 @pytest.fixture
-def phone(request, screenshots):
-    service = Service(executable_path=shutil.which("chromedriver") or "/usr/bin/chromedriver")
+def open_phone(request, screenshots):
+    """Starts a phone: its screen, extra Chromium arguments, and a script every page gets before
+    its own (to take something away from the browser). One phone per test."""
+    drivers = []
+
+    def open_phone(screen=PHONE, arguments=(), before_every_page=None) -> Phone:
+        service = Service(executable_path=shutil.which("chromedriver") or "/usr/bin/chromedriver")
+        try:
+            driver = webdriver.Chrome(service=service, options=chromium_options(screen, arguments))
+        except WebDriverException as error:
+            pytest.fail("cannot start %s through chromedriver: %s" % (CHROMIUM, error.msg))
+        drivers.append(driver)
+        if before_every_page:
+            driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": before_every_page})
+        case = re.sub(r"[^a-z0-9]+", "-", request.node.name.removeprefix("test_").lower()).strip("-")
+        return Phone(driver, screenshots, case, screen)
+
     try:
-        driver = webdriver.Chrome(service=service, options=chromium_options())
-    except WebDriverException as error:
-        pytest.fail("cannot start %s through chromedriver: %s" % (CHROMIUM, error.msg))
-    case = re.sub(r"[^a-z0-9]+", "-", request.node.name.removeprefix("test_").lower()).strip("-")
-    try:
-        yield Phone(driver, screenshots, case)
+        yield open_phone
     finally:
-        driver.quit()
+        for driver in drivers:
+            driver.quit()
+
+
+@pytest.fixture
+def phone(open_phone):
+    return open_phone()
 
 
 # --- the screens, in the order a person meets them --------------------------------------------
@@ -137,9 +177,14 @@ def give_consent_and_start(phone, start_label="Start verification"):
     phone.no_sideways_scroll()
     phone.shot("start")
     assert consent.get_attribute("required") is not None and not consent.is_selected()
+    # A box a finger finds, and buttons in the page's font, not the browser's default for buttons.
+    assert consent.rect["width"] >= 22 and consent.rect["height"] >= 22
+    assert phone.driver.execute_script(
+        "return getComputedStyle(arguments[0]).fontFamily === getComputedStyle(document.body).fontFamily;", start)
     # The form cannot be sent as it is: the browser holds it back until the box is ticked.
     assert phone.driver.execute_script("return arguments[0].form.checkValidity();", consent) is False
-    consent.click()
+    # The whole label ticks the box, its words included.
+    phone.find("label.consent span").click()
     assert consent.is_selected()
     phone.shot("consent")
     phone.tap(start)
@@ -237,27 +282,207 @@ def test_person_fails_once_retries_and_passes(phone, stack):
     assert rows[0][1] == "Liveness detection failed (code 1005)" and rows[1][1] == "Passed"
 
 
-def test_page_in_simplified_chinese(phone, stack):
-    """The demo's handlers ask for English (their config); the sandbox page's Chinese is reached by
-    asking for a flow directly, as a merchant backend would, with Config.Language zh-cn. The shop
-    did not start that flow, so its result page refuses to show it."""
+def apply_directly(stack, language: str, **config):
+    """A flow asked for directly, as a merchant backend would, in the given Config.Language (the
+    demo's handlers ask for English) and with other Config fields as given. The shop did not start
+    it, so its result page refuses it."""
     from tencentcloud.faceid.v20180301 import models
 
     request = models.ApplyWebVerificationBizTokenIntlRequest()
     request.RedirectURL = stack.redirect_url
     request.Config = models.WebVerificationConfigIntl()
     request.Config.CheckMode = 3
-    request.Config.Language = "zh-cn"
-    applied = sdk_client(stack).ApplyWebVerificationBizTokenIntl(request)
+    request.Config.Language = language
+    for name, value in config.items():
+        setattr(request.Config, name, value)
+    return sdk_client(stack).ApplyWebVerificationBizTokenIntl(request)
 
+
+def get_result(stack, token: str):
+    from tencentcloud.faceid.v20180301 import models
+
+    request = models.GetWebVerificationResultIntlRequest()
+    request.BizToken = token
+    return sdk_client(stack).GetWebVerificationResultIntl(request)
+
+
+def test_page_in_simplified_chinese(phone, stack):
+    applied = apply_directly(stack, "zh-cn")
     phone.driver.get(applied.VerificationURL)
     assert phone.text("h1") == "身份核验"
     assert phone.driver.find_element(By.TAG_NAME, "html").get_attribute("lang") == "zh-CN"
     give_consent_and_start(phone, start_label="开始核验")
     assert phone.text("h1") == "选择结果"
+    assert phone.text("#camera-button") == "打开摄像头预览"
     choose(phone, "pass")
-    result_page_next(phone, stack, applied.BizToken, next_label="下一步")
+    result_page_next(phone, stack, applied.BizToken, "核验成功，请点击下一步继续", next_label="下一步")
 
     shown = verdict(phone)
     assert "error" in shown.get_attribute("class").split()
     assert phone.text("#reason") == "We do not know this verification. Please start again."
+    # The page speaks Chinese; the API's ErrorMsg stays Tencent's English.
+    assert get_result(stack, applied.BizToken).ErrorMsg == "Success, tap next to continue"
+
+
+# Each language on the narrowest phone: a failed attempt, its notice, then a pass.
+SMALL_PHONE_TEXTS = {
+    "en": ("Start verification", "Liveness detection failed", "Success, tap next to continue", "Next",
+           "Verification already completed"),
+    "zh-cn": ("开始核验", "活体检测未通过", "核验成功，请点击下一步继续", "下一步", "核验已完成"),
+    "zh-tc": ("開始驗證", "活體檢測未通過", "驗證成功，請點選下一步繼續", "下一步", "驗證已完成"),
+}
+
+
+@pytest.mark.parametrize("language", SMALL_PHONE_TEXTS)
+def test_small_phone(open_phone, stack, language):
+    phone = open_phone(SMALL_PHONE, arguments=FAKE_CAMERA)
+    start, failed, passed, next_label, completed = SMALL_PHONE_TEXTS[language]
+    applied = apply_directly(stack, language)
+    phone.driver.get(applied.VerificationURL)
+    give_consent_and_start(phone, start_label=start)
+    choose(phone, "liveness", retry=True)
+    notice = phone.text("p.notice")
+    assert "1005" in notice and failed in notice
+    if language != "en":
+        assert "：" in notice and ": " not in notice
+    turn_on_camera(phone)
+    phone.no_sideways_scroll()
+    phone.shot("camera")
+    choose(phone, "pass")
+    result_page_next(phone, stack, applied.BizToken, passed, next_label=next_label)
+
+    # The link once more: the flow is over, and the refusal is in the flow's language too.
+    phone.driver.get(applied.VerificationURL)
+    assert phone.text("p.result") == completed
+    phone.no_sideways_scroll()
+    phone.shot("completed")
+
+
+# --- the camera preview -----------------------------------------------------------------------
+
+PREVIEW_PLAYING = """
+    const video = document.getElementById("camera-preview");
+    return !video.hidden && !video.paused && video.readyState >= 2 && video.videoWidth > 0;
+"""
+
+
+def turn_on_camera(phone):
+    phone.find("#camera-button").click()
+    phone.wait.until(lambda driver: driver.execute_script(PREVIEW_PLAYING))
+
+
+def test_camera_preview(open_phone, stack):
+    """Chromium's fake camera stands in for the phone's front camera: a tap starts the preview,
+    mirrored; turning it off or choosing an outcome stops the camera."""
+    phone = open_phone(arguments=FAKE_CAMERA)
+    token = tap_verify_on_the_shop(phone, stack)
+    give_consent_and_start(phone)
+    video = phone.driver.find_element(By.ID, "camera-preview")
+    assert not video.is_displayed(), "the camera starts only when asked"
+    assert video.get_attribute("muted") is not None and video.get_attribute("playsinline") is not None
+    button = phone.find("#camera-button")
+    assert button.text == "Turn on camera preview"
+    button.click()
+    phone.wait.until(lambda driver: driver.execute_script(PREVIEW_PLAYING))
+    assert button.text == "Turn off camera preview"
+    assert phone.driver.execute_script("return getComputedStyle(arguments[0]).transform;", video).startswith("matrix(-1,")
+    assert "no picture or video leaves the browser" in phone.text(".camera-note")
+    phone.no_sideways_scroll()
+    phone.shot("camera")
+
+    # Off, then on again.
+    button.click()
+    phone.wait.until(lambda driver: driver.execute_script(
+        "return document.getElementById('camera-preview').srcObject === null;"))
+    assert not video.is_displayed() and button.text == "Turn on camera preview"
+    button.click()
+    phone.wait.until(lambda driver: driver.execute_script(PREVIEW_PLAYING))
+
+    # Choosing an outcome stops the camera before the page goes. The submission is held back once
+    # (a listener of the test's, which runs before the page's) so the tracks can be looked at.
+    states = phone.driver.execute_script("""
+        const tracks = document.getElementById("camera-preview").srcObject.getTracks();
+        const pass = document.querySelector("button[name=outcome][value=pass]");
+        pass.form.addEventListener("submit", (event) => event.preventDefault(), {once: true});
+        pass.click();
+        return tracks.map((track) => track.readyState);
+    """)
+    assert states == ["ended"]
+    choose(phone, "pass")
+    result_page_next(phone, stack, token, "Success, tap next to continue")
+    assert "passed" in verdict(phone).get_attribute("class").split()
+
+
+def test_camera_waits_for_the_consent(open_phone, stack):
+    """With AutoSkipStartPage the consent box sits on the outcome step: the camera button does
+    nothing until it is ticked."""
+    phone = open_phone(arguments=FAKE_CAMERA)
+    applied = apply_directly(stack, "en", AutoSkipStartPage=True)
+    phone.driver.get(applied.VerificationURL)
+    consent = phone.find("input[type=checkbox][name=consent]")
+    # The box belongs to the outcome form: no outcome without it.
+    assert phone.driver.execute_script("return arguments[0].form.checkValidity();", consent) is False
+    # Each time the page asks for the camera is counted.
+    phone.driver.execute_script("""
+        const devices = navigator.mediaDevices, ask = devices.getUserMedia.bind(devices);
+        window.ekycCameraAsks = 0;
+        devices.getUserMedia = (constraints) => { window.ekycCameraAsks += 1; return ask(constraints); };
+    """)
+    phone.find("#camera-button").click()
+    assert phone.driver.execute_script("return window.ekycCameraAsks;") == 0
+    assert not phone.driver.find_element(By.ID, "camera-preview").is_displayed()
+    consent.click()
+    turn_on_camera(phone)
+    assert phone.driver.execute_script("return window.ekycCameraAsks;") == 1
+    phone.no_sideways_scroll()
+    phone.shot("camera")
+    choose(phone, "pass")
+    result_page_next(phone, stack, applied.BizToken, "Success, tap next to continue")
+
+
+def test_camera_unavailable(open_phone, stack):
+    """A browser without camera access (an in-app browser): the page says why, in its language,
+    and the outcomes work as before."""
+    phone = open_phone(before_every_page=NO_CAMERA_API)
+    applied = apply_directly(stack, "zh-cn")
+    phone.driver.get(applied.VerificationURL)
+    give_consent_and_start(phone, start_label="开始核验")
+    assert phone.driver.execute_script("return navigator.mediaDevices === undefined;")
+    message = phone.text("#camera-message")
+    assert message.startswith("此浏览器不允许在这里使用摄像头") and "您仍可在下方选择结果" in message
+    assert not phone.driver.find_element(By.ID, "camera-button").is_displayed()
+    choose(phone, "pass")
+    result_page_next(phone, stack, applied.BizToken, "核验成功，请点击下一步继续", next_label="下一步")
+
+
+def test_camera_needs_a_secure_page(open_phone, stack):
+    """The page opened over plain http under a name other than localhost (a phone on the LAN):
+    browsers offer no camera there, and the page says so."""
+    page = urlsplit(stack.page_url)
+    phone = open_phone(arguments=FAKE_CAMERA + ("--host-resolver-rules=MAP sandbox.test %s" % page.hostname,))
+    applied = apply_directly(stack, "en")
+    phone.driver.get(applied.VerificationURL.replace(page.netloc, "sandbox.test:%d" % page.port, 1))
+    give_consent_and_start(phone)
+    assert phone.driver.execute_script("return window.isSecureContext;") is False
+    assert phone.text("#camera-message").startswith("The camera is only available on secure pages (https or localhost)")
+    assert not phone.driver.find_element(By.ID, "camera-button").is_displayed()
+    phone.no_sideways_scroll()
+    phone.shot("insecure")
+    choose(phone, "pass")
+    result_page_next(phone, stack, applied.BizToken, "Success, tap next to continue")
+
+
+def test_camera_denied(open_phone, stack):
+    """The person says no to the camera: the page says so and the outcomes still work."""
+    phone = open_phone(arguments=("--use-fake-device-for-media-stream",))
+    token = tap_verify_on_the_shop(phone, stack)
+    give_consent_and_start(phone)
+    phone.driver.execute_cdp_cmd("Browser.setPermission", {
+        "permission": {"name": "camera"}, "setting": "denied", "origin": stack.page_url})
+    phone.find("#camera-button").click()
+    assert phone.text("#camera-message").startswith("Camera access was denied.")
+    assert not phone.driver.find_element(By.ID, "camera-preview").is_displayed()
+    phone.no_sideways_scroll()
+    phone.shot("denied")
+    choose(phone, "liveness")
+    result_page_next(phone, stack, token, "Liveness detection failed")
