@@ -145,9 +145,12 @@ stack_start() {
   stack_wait_http "$run" || { stack_logs_tail "$run"; return 1; }
 }
 
+# While starting, a child may not have exec'd its program yet (its command line is still this
+# shell's), so here only the PID's existence counts; stack_stop checks the command line.
 stack_alive_or_fail() {
-  local run=$1 name=$2
-  if ! stack_pid_ok "$run" "$(cat "$run/pids/$name.pid" 2>/dev/null)"; then
+  local run=$1 name=$2 pid
+  pid=$(cat "$run/pids/$name.pid" 2>/dev/null)
+  if [ -z "$pid" ] || ! kill -0 "$pid" 2>/dev/null; then
     echo "stack: $name is not running" >&2
     return 1
   fi
