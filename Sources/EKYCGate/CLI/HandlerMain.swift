@@ -37,7 +37,7 @@ public enum HandlerMain {
           --config FILE       configuration (default: $EKYC_CONFIG, else /etc/ekyc/ekyc.conf)
           --socket-mode MODE  octal mode of the unix socket, e.g. 0660 so only nginx's group connects
           --socket-owner U[:G] owner of the unix socket, e.g. root:www-data (needs the right to chown)
-          --workers N         worker threads, each with its own API connection (default: config 'workers', 8)
+          --workers N         worker threads, each with its own API connection (default: config 'workers', 256)
           --check-config      check the configuration and the store (write, read, remove a probe record),
                               print what is wrong and how to fix it, exit 0 when all is well (like nginx -t)
           --online            with --check-config: also make one signed API call to check the credentials
@@ -119,7 +119,7 @@ public enum HandlerMain {
             do { options.socketOwner = try SocketOwner(parsing: owner) } catch { throw ConfigError(error.description) }
         }
         if let workers = arguments["workers"] {
-            guard let value = Int(workers), (1...256).contains(value) else { throw ConfigError("--workers takes a number from 1 to 256") }
+            guard let value = Int(workers), (1...1024).contains(value) else { throw ConfigError("--workers takes a number from 1 to 1024") }
             options.workers = value
         }
         return options

@@ -95,7 +95,7 @@ public struct HandlerConfig: Sendable {
         }
         ruleId = file.optionalString("rule_id")
         page = try WebVerificationConfig(config: file)
-        workers = try file.int("workers", default: 8, range: 1...256)
+        workers = try file.int("workers", default: 256, range: 1...1024)
         maxBodyBytes = try file.int("max_body_bytes", default: 9 << 20, range: 1024...(64 << 20))
     }
 }
