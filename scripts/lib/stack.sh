@@ -74,7 +74,7 @@ stack_prepare() {
 
   local vars=(RUN_DIR="$run" SITE_PORT="$EKYC_SITE_PORT" API_PORT="$EKYC_API_PORT" PAGE_PORT="$EKYC_PAGE_PORT")
   stack_render "$root/demo/ekyc.conf.in" "$run/ekyc.conf" "${vars[@]}"
-  stack_render "$root/demo/sandbox.conf.in" "$run/sandbox.conf" "${vars[@]}"
+  stack_render "$root/demo/sandbox.conf.in" "$run/sandbox.conf" "${vars[@]}" SANDBOX_RATE_LIMIT="${EKYC_SANDBOX_RATE_LIMIT:-on}"
 
   local user_directive
   user_directive="# nginx runs as $(id -un); its workers keep that user."
