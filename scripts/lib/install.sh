@@ -13,8 +13,11 @@ INSTALL_USER=ekyc
 INSTALL_NGINX_USER=""
 INSTALL_CHANGES=0
 # The comment of the system user the installer creates; uninstall --purge removes only that user.
+# shellcheck disable=SC2034
 INSTALL_USER_COMMENT="ekyc-gate handlers"
 
+# The paths and lists below are read by scripts/install and scripts/uninstall.
+# shellcheck disable=SC2034
 install_paths() {
   local p=$INSTALL_PREFIX
   BINDIR=$p/usr/local/bin
