@@ -83,6 +83,12 @@ def fill_config(stack, prefix: Path):
     set_key(config, "verification_origin", stack.page_url)
 
 
+def clean_environment() -> dict:
+    """The environment without the tests' EKYC_* variables, which the binaries would read as
+    config overrides (EKYC_<KEY>), as a service manager starts them."""
+    return {name: value for name, value in os.environ.items() if not name.startswith("EKYC_")}
+
+
 def as_service_user() -> dict:
     """Popen arguments that run a command as the service user, as User=/Group= or spawn-fcgi -u do;
     the store is that user's, so nothing else may write into it."""
@@ -91,7 +97,7 @@ def as_service_user() -> dict:
 
 def run_as_service_user(command, **kwargs) -> subprocess.CompletedProcess:
     return subprocess.run(command, capture_output=True, text=True, timeout=30, stdin=subprocess.DEVNULL,
-                          **as_service_user(), **kwargs)
+                          env=clean_environment(), **as_service_user(), **kwargs)
 
 
 def unit(path: Path) -> dict:
@@ -191,7 +197,8 @@ class SocketUnit:
             user = {"user": self.service["User"][0], "group": self.service["Group"][0], "extra_groups": []}
         with open(self.log, "ab") as log:
             self.process = subprocess.Popen(exec_start(self.service), stdin=listener.fileno(), stdout=log,
-                                            stderr=log, umask=int(self.service["UMask"][0], 8), **user)
+                                            stderr=log, umask=int(self.service["UMask"][0], 8),
+                                            env=clean_environment(), **user)
         # As with systemd, the socket stays bound while the service runs; the process holds it.
         listener.close()
         return self
