@@ -106,11 +106,13 @@ http {
     return process
 
 
-def through_nginx(directory, path, cookie=None):
+def through_nginx(directory, path, cookie=None, header=None):
     command = ["curl", "-s", "-i", "--max-time", "10", "--unix-socket", str(directory / "http.sock"),
                "http://localhost" + path]
     if cookie:
         command += ["-H", "Cookie: " + cookie]
+    if header:
+        command += ["-H", header]
     output = subprocess.run(command, capture_output=True, check=True).stdout
     status_line, _, rest = output.partition(b"\r\n")
     answer = parse_cgi(rest)
@@ -131,16 +133,20 @@ def test_installed_socket_units_serve_behind_the_installed_snippet(stack, instal
         verify_once(stack, lambda: through_nginx(scratch, "/ekyc/start"),
                     lambda token, cookie: through_nginx(scratch, "/ekyc/callback?token=" + token, cookie))
 
-        # One request, one id: nginx's access log line and the handler's journal line carry the same.
+        # One request, one id: nginx's access log line and the handler's journal line carry the
+        # same, whatever X-Request-Id the client sends.
         marker = uuid.uuid4().hex
-        answer = through_nginx(scratch, "/ekyc/callback?token=" + marker)
+        answer = through_nginx(scratch, "/ekyc/callback?token=" + marker, header="X-Request-Id: chosen-by-client")
         assert answer.status == 404  # no verification with this token
         access = [line for line in (scratch / "access.log").read_text().splitlines() if marker in line]
         assert len(access) == 1, access
         request_id = re.search(r" id=([0-9a-f]{32})$", access[0]).group(1)
         assert answer.json()["error"]["requestId"] == request_id
-        journal = (scratch / "ekyc-callback.journal").read_text().splitlines()
-        assert [line for line in journal if "req=" + request_id in line and "status=404" in line], journal
+        # The handler writes its line once the answer is out, so it may come a moment later.
+        journal = scratch / "ekyc-callback.journal"
+        wait_for(lambda: "status=404" in journal.read_text(), what="the handler's log line")
+        lines = [line for line in journal.read_text().splitlines() if "status=404" in line]
+        assert len(lines) == 1 and " req=%s " % request_id in lines[0], lines
 
         # systemctl reload: ExecReload sends SIGHUP; the process stays and keeps answering.
         handlers["ekyc-start"].reload()
