@@ -276,3 +276,22 @@ def test_listen_on_a_tcp_address_as_in_a_container(stack, installation, scratch)
         for process in processes:
             process.terminate()
             assert process.wait(10) == 0
+
+
+def test_spawn_fcgi_without_fork_keeps_the_log_lines(stack, installation, scratch):
+    """Forked children get /dev/null as stderr from spawn-fcgi; with -n the handler keeps it."""
+    path, log = scratch / "callback.sock", scratch / "callback.log"
+    command = ["spawn-fcgi", "-n", "-s", str(path), "-M", "0600"]
+    if AS_ROOT:
+        command += ["-u", SERVICE_USER, "-g", SERVICE_GROUP]
+    with open(log, "ab") as stderr:
+        process = subprocess.Popen(command + ["--", binary(installation, "ekyc-callback"), "--config", config(installation)],
+                                   stdin=subprocess.DEVNULL, stdout=stderr, stderr=stderr, env=clean_environment())
+    try:
+        wait_for(lambda: path.exists(), what="spawn-fcgi's socket")
+        answer = fastcgi_request(str(path), "/ekyc/callback", "token=" + uuid.uuid4().hex, request_id="no-fork-check")
+        assert answer.status == 404
+        wait_for(lambda: "req=no-fork-check" in log.read_text(), what="the handler's log line")
+    finally:
+        process.terminate()
+        assert process.wait(10) == 0
