@@ -79,24 +79,28 @@ ensure_owner() {
   fi
 }
 
+# give PATH USER GROUP : chowns where it can (see can_chown); ensure_owner notes the rest.
+give() { if can_chown "$2" "$3"; then chown "$2:$3" "$1"; fi; }
+
 # ensure_dir PATH MODE USER GROUP
 ensure_dir() {
-  local path=$1 mode=$2
+  local path=$1 mode=$2 user=$3 group=$4
   if [ ! -d "$path" ]; then
-    change "create directory $path (mode $mode)" make_dir "$path" "$mode"
+    change "create directory $path ($mode $user:$group)" make_dir "$path" "$mode" "$user" "$group"
     $INSTALL_DRY_RUN && return 0
   fi
   ensure_owner "$@"
 }
 
-make_dir() { mkdir -p "$1" && chmod "$2" "$1"; }
+make_dir() { mkdir -p "$1" && chmod "$2" "$1" && give "$1" "$3" "$4"; }
 
-# put_file SOURCE DEST MODE : copies SOURCE over DEST in one rename, so a running program never
-# sees a half-written file.
+# put_file SOURCE DEST MODE USER GROUP : copies SOURCE over DEST in one rename, so a running
+# program never sees a half-written file, nor a secret with the wrong owner.
 put_file() {
   local src=$1 dest=$2 mode=$3
   cp "$src" "$dest.new.$$"
   chmod "$mode" "$dest.new.$$"
+  give "$dest.new.$$" "$4" "$5"
   mv -f "$dest.new.$$" "$dest"
 }
 
@@ -108,7 +112,7 @@ put_file() {
 ensure_file() {
   local src=$1 dest=$2 mode=$3 user=$4 group=$5 policy=$6
   if [ ! -e "$dest" ]; then
-    change "install $dest" put_file "$src" "$dest" "$mode"
+    change "install $dest ($mode $user:$group)" put_file "$src" "$dest" "$mode" "$user" "$group"
     $INSTALL_DRY_RUN || ensure_owner "$dest" "$mode" "$user" "$group"
     return 0
   fi
@@ -117,7 +121,7 @@ ensure_file() {
     return 1
   fi
   if ! cmp -s "$src" "$dest"; then
-    change "update $dest" put_file "$src" "$dest" "$mode"
+    change "update $dest" put_file "$src" "$dest" "$mode" "$user" "$group"
     $INSTALL_DRY_RUN || ensure_owner "$dest" "$mode" "$user" "$group"
     return 0
   fi

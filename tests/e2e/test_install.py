@@ -26,7 +26,8 @@ def prefix():
 def test_dry_run_changes_nothing(stack, prefix):
     result = install(stack, prefix, "--dry-run")
     assert "would install %s/usr/local/bin/ekyc-start" % prefix in result.stdout
-    assert "would create directory %s/var/lib/ekyc" % prefix in result.stdout
+    assert "would create directory %s/var/lib/ekyc (0750 %s:%s)" % (prefix, SERVICE_USER, SERVICE_GROUP) in result.stdout
+    assert "would install %s/etc/ekyc/secret.conf (0600 %s:%s)" % (prefix, SERVICE_USER, SERVICE_GROUP) in result.stdout
     assert list(prefix.iterdir()) == []
 
 

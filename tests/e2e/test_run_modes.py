@@ -272,6 +272,18 @@ def test_listen_on_a_tcp_address_as_in_a_container(stack, installation, scratch)
         verify_once(stack, lambda: fastcgi_request(addresses["start"], "/ekyc/start"),
                     lambda token, cookie: fastcgi_request(addresses["callback"], "/ekyc/callback", "token=" + token,
                                                           cookie=cookie))
+
+        # libfcgi's own client filter: with FCGI_WEB_SERVER_ADDRS set, other addresses get no answer.
+        guarded = "127.0.0.1:%d" % free_loopback_port()
+        with open(scratch / "guarded.log", "ab") as log:
+            processes.append(subprocess.Popen([binary(installation, "ekyc-callback"), "--config", config(installation),
+                                               "--listen", guarded], stdin=subprocess.DEVNULL, stdout=log, stderr=log,
+                                              env={**clean_environment(), "FCGI_WEB_SERVER_ADDRS": "192.0.2.1"},
+                                              **as_service_user()))
+        wait_for(lambda: listening(guarded), what="the guarded handler to listen")
+        refused = subprocess.run(["cgi-fcgi", "-bind", "-connect", guarded], env=cgi_environment("/ekyc/callback"),
+                                 stdin=subprocess.DEVNULL, capture_output=True, timeout=30)
+        assert b"Status:" not in refused.stdout, refused.stdout
     finally:
         for process in processes:
             process.terminate()
