@@ -12,7 +12,8 @@ public enum RequestLog {
             ("status", String(response.status)),
             ("ms", formatMilliseconds(milliseconds)),
         ]
-        if let id = request.params["HTTP_X_REQUEST_ID"] ?? request.params["REQUEST_ID"] { fields.append(("req", id)) }
+        // nginx's own id first: a client-sent X-Request-Id must not break the join with the access log.
+        if let id = request.params["REQUEST_ID"] ?? request.params["HTTP_X_REQUEST_ID"] { fields.append(("req", id)) }
         fields += response.logFields.map { ($0.key, $0.value) }
         return fields.map { "\($0.0)=\(quote($0.1))" }.joined(separator: " ")
     }

@@ -21,6 +21,7 @@ ENVIRONMENT = {
     "secret_key": "EKYC_SECRET_KEY",
     "link_key": "EKYC_LINK_KEY",          # key of signed start links
     "run_dir": "EKYC_RUN_DIR",            # the stack's run directory; the browser test's screenshots go here
+    "bin_dir": "EKYC_BIN_DIR",            # the release binaries the stack runs (scripts/install installs them)
 }
 
 
@@ -34,6 +35,7 @@ class Stack:
     secret_key: str
     link_key: str
     run_dir: str
+    bin_dir: str
 
     @property
     def redirect_url(self) -> str:

@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import FastCGI
 import HTTPClient
 import EKYCCrypto
@@ -49,6 +52,9 @@ enum CheckConfig {
             guard try store.load(token: token) == record else { return "the probe record read back differs from what was written" }
             try store.remove(token: token)
             guard try store.load(token: token) == nil else { return "the probe record is still there after removing it" }
+            // A shard directory the probe created must not stay behind owned by whoever ran the
+            // check (root, say), or the service user could not write tokens that hash into it.
+            if let files = store as? FileTokenStore { rmdir(files.path(for: token).shard) }
             return nil
         } catch {
             try? store.remove(token: token)

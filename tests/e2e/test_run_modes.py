@@ -1,0 +1,309 @@
+"""The installed binaries run the ways sysadmins run FastCGI apps, each answering a real
+verification against the test stack's sandbox: the installed systemd units (socket on fd 0) behind
+an nginx that includes the installed snippet, spawn-fcgi, plain CGI, fcgiwrap and --listen."""
+
+import os
+import pwd
+import re
+import shutil
+import signal
+import socket
+import stat
+import subprocess
+import uuid
+
+import pytest
+
+from installed import (AS_ROOT, clean_environment, NGINX_USER, SERVICE_GROUP, SERVICE_USER, SocketUnit, as_service_user, cgi_environment,
+                       exec_start, fastcgi_request, fill_config, install, make_prefix, parse_cgi, run_as_service_user,
+                       unit, wait_for)
+
+
+@pytest.fixture(scope="module")
+def installation(stack):
+    """scripts/install into a temporary prefix, then the config filled in as an admin would."""
+    prefix = make_prefix()
+    install(stack, prefix)
+    fill_config(stack, prefix)
+    yield prefix
+    shutil.rmtree(prefix)
+
+
+@pytest.fixture
+def scratch():
+    directory = make_prefix()
+    yield directory
+    shutil.rmtree(directory)
+
+
+def binary(prefix, name):
+    return str(prefix / "usr/local/bin" / name)
+
+
+def config(prefix):
+    return str(prefix / "etc/ekyc/ekyc.conf")
+
+
+def finish_on_sandbox(stack, token, outcome="pass"):
+    status = subprocess.run(["curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "--max-time", "10",
+                             "--data-urlencode", "token=" + token, "--data-urlencode", "outcome=" + outcome,
+                             stack.page_url + "/reflect/finish"], capture_output=True, text=True).stdout
+    assert status == "303"
+
+
+def verify_once(stack, start, callback):
+    """A whole verification: start (303 to the sandbox page, cookie), the user passes on the page,
+    callback with the cookie (200, passed). `start` and `callback` make one request each."""
+    started = start()
+    assert started.status == 303, started.body
+    location = started.headers["location"]
+    assert location.startswith(stack.page_url + "/reflect/?token="), location
+    token = location.split("token=", 1)[1].split("&")[0]
+    cookie = started.headers["set-cookie"].split(";")[0]
+    finish_on_sandbox(stack, token)
+    answer = callback(token, cookie)
+    assert answer.status == 200, answer.body
+    assert answer.json()["status"] == "passed"
+    return token
+
+
+def owner(path):
+    info = os.stat(path)
+    return pwd.getpwuid(info.st_uid).pw_name, stat.S_IMODE(info.st_mode)
+
+
+def nginx_in_front(prefix, directory):
+    """An nginx whose only server includes the installed snippet, listening on a unix socket (no
+    port needed); its workers run as nginx's user, which must reach the handlers' sockets."""
+    (directory / "tmp").mkdir()
+    shutil.copy("/etc/nginx/fastcgi_params", directory / "fastcgi_params")
+    user = "user %s;" % NGINX_USER if AS_ROOT else ""
+    (directory / "nginx.conf").write_text("""%(user)s
+worker_processes 1;
+daemon off;
+pid %(d)s/nginx.pid;
+error_log %(d)s/error.log warn;
+events { worker_connections 64; }
+http {
+    log_format ekyc '$remote_addr "$request" $status id=$request_id';
+    access_log %(d)s/access.log ekyc;
+    client_body_temp_path %(d)s/tmp/body;
+    fastcgi_temp_path %(d)s/tmp/fastcgi;
+    proxy_temp_path %(d)s/tmp/proxy;
+    uwsgi_temp_path %(d)s/tmp/uwsgi;
+    scgi_temp_path %(d)s/tmp/scgi;
+    server {
+        listen unix:%(d)s/http.sock;
+        include %(snippet)s;
+    }
+}
+""" % {"user": user, "d": directory, "snippet": prefix / "etc/nginx/snippets/ekyc-gate.conf"})
+    nginx = shutil.which("nginx") or "/usr/sbin/nginx"
+    process = subprocess.Popen([nginx, "-p", str(directory), "-c", str(directory / "nginx.conf")],
+                               stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    wait_for(lambda: (directory / "http.sock").exists() or process.poll() is not None, what="nginx's socket")
+    assert process.poll() is None, (directory / "error.log").read_text()
+    return process
+
+
+def through_nginx(directory, path, cookie=None, header=None):
+    command = ["curl", "-s", "-i", "--max-time", "10", "--unix-socket", str(directory / "http.sock"),
+               "http://localhost" + path]
+    if cookie:
+        command += ["-H", "Cookie: " + cookie]
+    if header:
+        command += ["-H", header]
+    output = subprocess.run(command, capture_output=True, check=True).stdout
+    status_line, _, rest = output.partition(b"\r\n")
+    answer = parse_cgi(rest)
+    answer.status = int(status_line.split()[1])
+    return answer
+
+
+def test_installed_socket_units_serve_behind_the_installed_snippet(stack, installation, scratch):
+    units = installation / "etc/systemd/system"
+    handlers = {name: SocketUnit(units / (name + ".socket"), units / (name + ".service"), scratch / (name + ".journal"))
+                for name in ("ekyc-start", "ekyc-callback")}
+    nginx = None
+    try:
+        for handler in handlers.values():
+            handler.start()
+            assert owner(handler.path) == (NGINX_USER, 0o660)
+        nginx = nginx_in_front(installation, scratch)
+        verify_once(stack, lambda: through_nginx(scratch, "/ekyc/start"),
+                    lambda token, cookie: through_nginx(scratch, "/ekyc/callback?token=" + token, cookie))
+
+        # One request, one id: nginx's access log line and the handler's journal line carry the
+        # same, whatever X-Request-Id the client sends.
+        marker = uuid.uuid4().hex
+        answer = through_nginx(scratch, "/ekyc/callback?token=" + marker, header="X-Request-Id: chosen-by-client")
+        assert answer.status == 404  # no verification with this token
+        access = [line for line in (scratch / "access.log").read_text().splitlines() if marker in line]
+        assert len(access) == 1, access
+        request_id = re.search(r" id=([0-9a-f]{32})$", access[0]).group(1)
+        assert answer.json()["error"]["requestId"] == request_id
+        # The handler writes its line once the answer is out, so it may come a moment later.
+        journal = scratch / "ekyc-callback.journal"
+        wait_for(lambda: "status=404" in journal.read_text(), what="the handler's log line")
+        lines = [line for line in journal.read_text().splitlines() if "status=404" in line]
+        assert len(lines) == 1 and " req=%s " % request_id in lines[0], lines
+
+        # systemctl reload: ExecReload sends SIGHUP; the process stays and keeps answering.
+        handlers["ekyc-start"].reload()
+        wait_for(lambda: "event=reload" in (scratch / "ekyc-start.journal").read_text(), what="the reload line")
+        assert handlers["ekyc-start"].process.poll() is None
+        assert through_nginx(scratch, "/ekyc/start").status == 303
+    finally:
+        if nginx:
+            nginx.terminate()
+            nginx.wait(10)
+        for handler in handlers.values():
+            if handler.process and handler.process.poll() is None:
+                assert handler.stop() == 0  # systemctl stop: SIGTERM, a clean exit
+
+
+def test_sweep_service_runs_as_its_user(installation):
+    service = unit(installation / "etc/systemd/system/ekyc-sweep.service")
+    assert service["User"] == unit(installation / "etc/systemd/system/ekyc-start.service")["User"]
+    result = run_as_service_user(exec_start(service))
+    assert result.returncode == 0, result.stderr
+    assert "swept" in result.stdout + result.stderr
+
+
+def spawned_pids(output):
+    return [int(pid) for pid in re.findall(r"child spawned successfully: PID: (\d+)", output)]
+
+
+def stop(pids):
+    for pid in pids:
+        try:
+            os.kill(pid, signal.SIGTERM)
+        except ProcessLookupError:
+            pass
+    wait_for(lambda: not any(os.path.exists("/proc/%d" % pid) for pid in pids), what="the handlers to exit")
+
+
+def test_spawn_fcgi_children_share_a_socket_nginx_owns(stack, installation, scratch):
+    sockets = {name: scratch / (name + ".sock") for name in ("start", "callback")}
+    pids = []
+    try:
+        for name, path in sockets.items():
+            command = ["spawn-fcgi", "-s", str(path), "-F", "2", "-M", "0660"]
+            if AS_ROOT:
+                command += ["-U", NGINX_USER, "-G", NGINX_USER, "-u", SERVICE_USER, "-g", SERVICE_GROUP]
+            command += ["--", binary(installation, "ekyc-" + name), "--config", config(installation)]
+            spawned = subprocess.run(command, capture_output=True, text=True, timeout=30, env=clean_environment())
+            assert spawned.returncode == 0, spawned.stderr
+            children = spawned_pids(spawned.stdout + spawned.stderr)
+            assert len(children) == 2, spawned.stdout + spawned.stderr
+            pids += children
+            assert owner(path) == ((NGINX_USER if AS_ROOT else SERVICE_USER), 0o660)
+            for pid in children:
+                assert os.stat("/proc/%d" % pid).st_uid == pwd.getpwnam(SERVICE_USER).pw_uid
+        for _ in range(3):
+            verify_once(stack, lambda: fastcgi_request(str(sockets["start"]), "/ekyc/start"),
+                        lambda token, cookie: fastcgi_request(str(sockets["callback"]), "/ekyc/callback",
+                                                              "token=" + token, cookie=cookie))
+    finally:
+        stop(pids)
+
+
+def cgi(prefix, name, path, query="", cookie=None, **extra):
+    """The binary as a CGI program, as Apache's ScriptAlias or shared hosting run it."""
+    result = subprocess.run([binary(prefix, name), "--config", config(prefix)],
+                            env=cgi_environment(path, query, cookie=cookie, **extra), stdin=subprocess.DEVNULL,
+                            capture_output=True, timeout=30, **as_service_user())
+    assert result.returncode == 0, result.stderr
+    assert re.search(rb"^method=GET path=%s status=\d{3} " % path.encode(), result.stderr, re.M), result.stderr
+    return parse_cgi(result.stdout)
+
+
+def test_the_same_binary_answers_plain_cgi(stack, installation):
+    verify_once(stack, lambda: cgi(installation, "ekyc-start", "/ekyc/start"),
+                lambda token, cookie: cgi(installation, "ekyc-callback", "/ekyc/callback", "token=" + token, cookie))
+
+
+def test_fcgiwrap_runs_the_binary_as_cgi(stack, installation, scratch):
+    wrapper = scratch / "fcgiwrap.sock"
+    command = ["spawn-fcgi", "-s", str(wrapper), "-M", "0600"]
+    if AS_ROOT:
+        command += ["-u", SERVICE_USER, "-g", SERVICE_GROUP]
+    spawned = subprocess.run(command + ["--", shutil.which("fcgiwrap") or "/usr/sbin/fcgiwrap"],
+                             capture_output=True, text=True, timeout=30, env=clean_environment())
+    assert spawned.returncode == 0, spawned.stderr
+    pids = spawned_pids(spawned.stdout + spawned.stderr)
+
+    def request(name, path, query="", cookie=None):
+        # What nginx's `fastcgi_param SCRIPT_FILENAME` names; EKYC_CONFIG since fcgiwrap passes no arguments.
+        return fastcgi_request(str(wrapper), path, query, cookie=cookie, SCRIPT_FILENAME=binary(installation, name),
+                               EKYC_CONFIG=config(installation))
+
+    try:
+        verify_once(stack, lambda: request("ekyc-start", "/ekyc/start"),
+                    lambda token, cookie: request("ekyc-callback", "/ekyc/callback", "token=" + token, cookie))
+    finally:
+        stop(pids)
+
+
+def listening(address):
+    host, port = address.split(":")
+    with socket.socket() as probe:
+        return probe.connect_ex((host, int(port))) == 0
+
+
+def free_loopback_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def test_listen_on_a_tcp_address_as_in_a_container(stack, installation, scratch):
+    addresses = {name: "127.0.0.1:%d" % free_loopback_port() for name in ("start", "callback")}
+    processes = []
+    try:
+        for name, address in addresses.items():
+            with open(scratch / (name + ".log"), "ab") as log:
+                processes.append(subprocess.Popen([binary(installation, "ekyc-" + name), "--config", config(installation),
+                                                   "--listen", address, "--workers", "2"],
+                                                  stdin=subprocess.DEVNULL, stdout=log, stderr=log, env=clean_environment(),
+                                                  **as_service_user()))
+        for name, address in addresses.items():
+            wait_for(lambda: listening(address), what=name + " to listen")
+        verify_once(stack, lambda: fastcgi_request(addresses["start"], "/ekyc/start"),
+                    lambda token, cookie: fastcgi_request(addresses["callback"], "/ekyc/callback", "token=" + token,
+                                                          cookie=cookie))
+
+        # libfcgi's own client filter: with FCGI_WEB_SERVER_ADDRS set, other addresses get no answer.
+        guarded = "127.0.0.1:%d" % free_loopback_port()
+        with open(scratch / "guarded.log", "ab") as log:
+            processes.append(subprocess.Popen([binary(installation, "ekyc-callback"), "--config", config(installation),
+                                               "--listen", guarded], stdin=subprocess.DEVNULL, stdout=log, stderr=log,
+                                              env={**clean_environment(), "FCGI_WEB_SERVER_ADDRS": "192.0.2.1"},
+                                              **as_service_user()))
+        wait_for(lambda: listening(guarded), what="the guarded handler to listen")
+        refused = subprocess.run(["cgi-fcgi", "-bind", "-connect", guarded], env=cgi_environment("/ekyc/callback"),
+                                 stdin=subprocess.DEVNULL, capture_output=True, timeout=30)
+        assert b"Status:" not in refused.stdout, refused.stdout
+    finally:
+        for process in processes:
+            process.terminate()
+            assert process.wait(10) == 0
+
+
+def test_spawn_fcgi_without_fork_keeps_the_log_lines(stack, installation, scratch):
+    """Forked children get /dev/null as stderr from spawn-fcgi; with -n the handler keeps it."""
+    path, log = scratch / "callback.sock", scratch / "callback.log"
+    command = ["spawn-fcgi", "-n", "-s", str(path), "-M", "0600"]
+    if AS_ROOT:
+        command += ["-u", SERVICE_USER, "-g", SERVICE_GROUP]
+    with open(log, "ab") as stderr:
+        process = subprocess.Popen(command + ["--", binary(installation, "ekyc-callback"), "--config", config(installation)],
+                                   stdin=subprocess.DEVNULL, stdout=stderr, stderr=stderr, env=clean_environment())
+    try:
+        wait_for(lambda: path.exists(), what="spawn-fcgi's socket")
+        answer = fastcgi_request(str(path), "/ekyc/callback", "token=" + uuid.uuid4().hex, request_id="no-fork-check")
+        assert answer.status == 404
+        wait_for(lambda: "req=no-fork-check" in log.read_text(), what="the handler's log line")
+    finally:
+        process.terminate()
+        assert process.wait(10) == 0
