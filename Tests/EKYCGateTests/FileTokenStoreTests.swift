@@ -177,11 +177,13 @@ final class ManagedFlag: @unchecked Sendable {
         try store.save(TokenRecord(token: token, created: 1_000, sessionHash: String(repeating: "a", count: 64), extra: nil))
         let shard = store.path(for: token).shard
         // The PID of a process that has exited (a killed writer); our own PID is alive.
-        let gone = Process()
-        gone.executableURL = URL(fileURLWithPath: "/bin/true")
-        try gone.run()
-        gone.waitUntilExit()
-        _ = FileManager.default.createFile(atPath: shard + "/.tmp-\(gone.processIdentifier)-00aa", contents: Data("{\"tok".utf8))
+        var gone: pid_t = 0
+        let argv: [UnsafeMutablePointer<CChar>?] = [strdup("/bin/true"), nil]
+        defer { free(argv[0]) }
+        #expect(posix_spawn(&gone, "/bin/true", nil, nil, argv, nil) == 0)
+        var status: Int32 = 0
+        waitpid(gone, &status, 0)
+        _ = FileManager.default.createFile(atPath: shard + "/.tmp-\(gone)-00aa", contents: Data("{\"tok".utf8))
         _ = FileManager.default.createFile(atPath: shard + "/.tmp-\(getpid())-00bb", contents: Data("{".utf8))
         #expect(try store.sweep(now: 1_001) == 1)
         let left = try FileManager.default.contentsOfDirectory(atPath: shard).sorted()
