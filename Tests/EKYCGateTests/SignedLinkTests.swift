@@ -58,9 +58,7 @@ import EKYCGate
 
 extension String {
     func replacingOccurrences(_ target: String, _ replacement: String) -> String {
-        var copy = self
-        while let range = copy.firstRange(of: target) { copy.replaceSubrange(range, with: replacement) }
-        return copy
+        split(separator: target, omittingEmptySubsequences: false).joined(separator: replacement)
     }
 }
 

@@ -143,3 +143,37 @@ import HTTPClient
         #expect(try handler().handle(request).status == 405)
     }
 }
+
+/// The base64 of a JSON or form upload is sent from the request body's own bytes when it
+/// stands there as is, and decoded otherwise; either way Tencent gets the same value.
+@Suite struct UploadedBase64Tests {
+    let api = FakeFaceID()
+
+    func send(_ body: String, contentType: String = "application/json") throws -> ReferenceImage? {
+        let handler = StartHandler(config: try Fixtures.config(), api: api, store: MemoryTokenStore())
+        #expect(handler.handle(Fixtures.post("/ekyc/start", contentType: contentType, body: Array(body.utf8))).status == 303)
+        return api.applied.last?.compareImage
+    }
+
+    @Test func unescapedJSONIsSentFromTheBody() throws {
+        let encoded = Data(Fixtures.jpeg + Array(repeating: 0xFF, count: 90)).base64EncodedString()
+        let image = try send(#"{"extra": "", "compareImageBase64": "\#(encoded)"}"#)
+        guard case .base64Bytes(let bytes)? = image else { Issue.record("expected a slice, got \(String(describing: image))"); return }
+        #expect(String(decoding: bytes, as: UTF8.self) == encoded)
+    }
+
+    @Test func escapedSlashesAreDecoded() throws {
+        let encoded = Data(Fixtures.jpeg + Array(repeating: 0xFF, count: 90)).base64EncodedString()
+        #expect(encoded.contains("/"))
+        let escaped = encoded.replacingOccurrences("/", "\\/")
+        let image = try send(#"{"compareImageBase64": "\#(escaped)"}"#)
+        #expect(image?.base64 == encoded)
+        guard case .base64? = image else { Issue.record("expected the decoded string"); return }
+    }
+
+    @Test func formValueIsSentFromTheBody() throws {
+        let encoded = Data(Fixtures.png).base64EncodedString().replacingOccurrences("+", "")
+        let image = try send("compareImageBase64=\(encoded)&extra=", contentType: "application/x-www-form-urlencoded")
+        #expect(image?.base64 == encoded)
+    }
+}

@@ -9,11 +9,14 @@ public enum ReferenceImage: Sendable, Equatable {
     /// A slice of the request body: encoded straight into the API request, never copied.
     case bytes(ArraySlice<UInt8>)
     case base64(String)
+    /// Base64 as the caller sent it, as a slice of the request body: sent without a copy.
+    case base64Bytes(ArraySlice<UInt8>)
 
     public var base64Count: Int {
         switch self {
         case .bytes(let bytes): Base64.encodedCount(bytes.count)
         case .base64(let text): text.utf8.count
+        case .base64Bytes(let bytes): bytes.count
         }
     }
 
@@ -21,6 +24,7 @@ public enum ReferenceImage: Sendable, Equatable {
         switch self {
         case .bytes(let bytes): Base64.encode(bytes)
         case .base64(let text): text
+        case .base64Bytes(let bytes): String(decoding: bytes, as: UTF8.self)
         }
     }
 }
@@ -57,6 +61,7 @@ public struct ApplyRequest: Sendable, Equatable {
             switch compareImage {
             case .bytes(let bytes): Base64.encode(bytes, into: &out)
             case .base64(let text): out += text.utf8   // base64 needs no JSON escaping
+            case .base64Bytes(let bytes): out += bytes
             }
             out.append(UInt8(ascii: "\""))
         }

@@ -132,7 +132,13 @@ struct StartInput: Equatable {
                   text.utf8.allSatisfy(Self.isBase64Byte) else {
                 return .failure(Refusal(415, "bad_image", "compareImageBase64 must be the base64 of a JPEG or PNG image"))
             }
-            input.compareImage = .base64(text)
+            // Most bodies hold the base64 unescaped: then the request body's own bytes are sent
+            // and the decoded copy is dropped as soon as parsing ends.
+            if let slice = Self.rawSlice(of: text, in: request.body) {
+                input.compareImage = .base64Bytes(slice)
+            } else {
+                input.compareImage = .base64(text)
+            }
         }
         if let image = input.compareImage, image.base64Count > maxImageBase64Bytes {
             return .failure(Refusal(413, "image_too_large", "the photo is \(image.base64Count) bytes as base64; Tencent accepts at most 8 MB"))
@@ -142,6 +148,26 @@ struct StartInput: Equatable {
 }
 
 extension StartInput {
+    /// Where `text` stands, byte for byte, in `body` as the value of a JSON or form field:
+    /// found by the field's opening quote or `=` before it and a closing quote or `&` or end
+    /// after it; nil when it is not there as is (escaped in JSON, percent-encoded in a form).
+    static func rawSlice(of text: String, in body: [UInt8]) -> ArraySlice<UInt8>? {
+        let wanted = Array(text.utf8.prefix(64))
+        guard wanted.count == 64 || wanted.count == text.utf8.count, let first = wanted.first else { return nil }
+        var index = body.startIndex
+        while let start = body[index...].firstIndex(of: first) {
+            let end = start + text.utf8.count
+            if end <= body.count, body[start..<min(start + wanted.count, body.count)].elementsEqual(wanted),
+               start > 0, [UInt8(ascii: "\""), UInt8(ascii: "=")].contains(body[start - 1]),
+               end == body.count || [UInt8(ascii: "\""), UInt8(ascii: "&")].contains(body[end]),
+               body[start..<end].elementsEqual(text.utf8) {
+                return body[start..<end]
+            }
+            index = start + 1
+        }
+        return nil
+    }
+
     static func isBase64Byte(_ byte: UInt8) -> Bool {
         (byte >= 0x41 && byte <= 0x5a) || (byte >= 0x61 && byte <= 0x7a) || (byte >= 0x30 && byte <= 0x39)
             || byte == 0x2b || byte == 0x2f || byte == 0x3d
