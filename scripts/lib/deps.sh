@@ -9,8 +9,10 @@
 # python3-venv holds the end-to-end tests' virtualenv; chromium and its driver are the real browser
 # the browser test drives (Debian's, so nothing is downloaded at test time), and the small
 # fonts-wqy-microhei lets it render the Chinese page instead of empty boxes in its screenshots.
+# libhiredis-dev is the C client of the Redis token store; redis-server is the Redis the tests
+# start on a loopback port of their own (the package's own service is kept stopped, below).
 DEPS_APT_PACKAGES=(nginx libfcgi-dev libcurl4-openssl-dev libssl-dev pkg-config curl openssl python3-venv
-                   chromium chromium-driver fonts-wqy-microhei)
+                   chromium chromium-driver fonts-wqy-microhei libhiredis-dev redis-server)
 
 # PyPI packages for tests/e2e: Tencent's official SDK (to check the sandbox speaks the real API),
 # pytest, and selenium (to drive chromium through chromium-driver).
@@ -31,8 +33,9 @@ deps_install_apt() {
   local sudo=()
   [ "$(id -u)" -eq 0 ] || sudo=(sudo)
   # A freshly installed nginx would be started by Debian with its default site on port 80 of
-  # every address; the scripts run their own nginx on 127.0.0.1, so the package's service stays
-  # stopped (policy-rc.d, see invoke-rc.d(8)), unless the machine already has a policy.
+  # every address, and redis-server on 6379; the scripts run their own nginx and Redis on
+  # 127.0.0.1, so the packages' services stay stopped (policy-rc.d, see invoke-rc.d(8)), unless
+  # the machine already has a policy.
   local policy=/usr/sbin/policy-rc.d added_policy=false status=0
   if [ ! -e "$policy" ]; then
     printf '#!/bin/sh\nexit 101\n' | "${sudo[@]}" tee "$policy" >/dev/null

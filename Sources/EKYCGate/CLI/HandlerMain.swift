@@ -64,23 +64,25 @@ public enum HandlerMain {
 
         let serve: ServeOptions
         let config: HandlerConfig
-        let store: FileTokenStore
+        let stores: TokenStores
         do throws(ConfigError) {
             let path = arguments["config"] ?? environment["EKYC_CONFIG"] ?? "/etc/ekyc/ekyc.conf"
             var file = try ConfigFile.load(path: path)
             file.applyEnvironment(environment, knownKeys: HandlerConfig.knownKeys)
             config = try HandlerConfig(file: file, environment: environment)
             serve = try serveOptions(arguments, defaultWorkers: config.workers, maxBodyBytes: config.maxBodyBytes)
-            do { store = try FileTokenStore(directory: config.storeDirectory) } catch {
-                throw ConfigError("store \(config.storeDirectory): \(error.detail)")
-            }
+            stores = try TokenStores.open(config)
         } catch {
             return fail(role, error.description)
         }
         if sweeping {
             do {
-                let removed = try store.sweep(now: WallClock.seconds())
-                print("swept \(removed) expired record(s) and stale temp file(s) from \(config.storeDirectory)")
+                let removed = try stores.make().sweep(now: WallClock.seconds())
+                if config.redis != nil {
+                    print("nothing to sweep: Redis removes each record when its TTL ends")
+                } else {
+                    print("swept \(removed) expired record(s) and stale temp file(s) from \(config.storeDirectory)")
+                }
                 return 0
             } catch {
                 return fail(role, error.description)
@@ -88,6 +90,7 @@ public enum HandlerMain {
         }
 
         let makeHandler: @Sendable () -> Handler = {
+            let store = stores.make()
             let api: any FaceIDAPI
             do throws(HTTPClientError) { api = try FaceIDClient(credentials: config.credentials, endpoint: config.endpoint, options: config.http) } catch {
                 let message = error.description
