@@ -21,6 +21,7 @@ ENVIRONMENT = {
     "secret_key": "EKYC_SECRET_KEY",
     "link_key": "EKYC_LINK_KEY",          # key of signed start links
     "run_dir": "EKYC_RUN_DIR",            # the stack's run directory; the browser test's screenshots go here
+    "nodes_url": "EKYC_NODES_URL",        # two handler nodes sharing Redis behind one nginx upstream
 }
 
 
@@ -34,6 +35,7 @@ class Stack:
     secret_key: str
     link_key: str
     run_dir: str
+    nodes_url: str
 
     @property
     def redirect_url(self) -> str:
