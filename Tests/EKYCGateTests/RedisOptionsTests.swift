@@ -10,6 +10,7 @@ import Testing
         #expect(try RedisOptions(url: "redis://:p%40ss@127.0.0.1:6379/0") == RedisOptions(host: "127.0.0.1", password: "p@ss"))
         #expect(try RedisOptions(url: "redis://ekyc:pw@127.0.0.1/1") == RedisOptions(host: "127.0.0.1", database: 1, username: "ekyc", password: "pw"))
         #expect(try RedisOptions(url: "redis://[::1]:7000/") == RedisOptions(host: "::1", port: 7000))
+        #expect(try RedisOptions(url: "redis://ekyc@127.0.0.1") == RedisOptions(host: "127.0.0.1", username: "ekyc"))
     }
 
     @Test func badURLsSayWhatIsWrong() {
@@ -38,6 +39,8 @@ import Testing
         #expect(config.redis == RedisOptions(host: "127.0.0.1", port: 6390, database: 5, password: "from-file",
                                              connectTimeoutMilliseconds: 200, commandTimeoutMilliseconds: 750))
         #expect(try Fixtures.config().redis == nil)
+        #expect(try Fixtures.config(["store": "redis://ekyc@127.0.0.1", "redis_password_file": passwordFile]).redis?.username == "ekyc")
+        #expect(throws: ConfigError.self) { try Fixtures.config(["store": "redis://ekyc@127.0.0.1"]) }
 
         chmod(passwordFile, 0o644)
         #expect(throws: ConfigError.self) { try Fixtures.config(["store": "redis://127.0.0.1", "redis_password_file": passwordFile]) }

@@ -42,8 +42,8 @@ final class RedisServer: @unchecked Sendable {
         try process.run()
         self.process = process
         for _ in 0..<200 {
-            if let connection = try? RedisConnection(host: "127.0.0.1", port: port, connectTimeoutMilliseconds: 200, commandTimeoutMilliseconds: 500),
-               (try? connection.command("PING")) != nil {
+            // Until the append-only file is loaded, PING answers -LOADING.
+            if let connection = try? self.connection(), (try? connection.command("PING")) == .status("PONG") {
                 return
             }
             usleep(25_000)

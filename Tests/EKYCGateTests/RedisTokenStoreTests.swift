@@ -98,6 +98,25 @@ import EKYCCrypto
         #expect(throws: StoreError.self) { try RedisTokenStore(options: none).load(token: Self.token) }
     }
 
+    /// The ACL user of docs/DEPLOYMENT.md: only the store's keys and the commands it sends.
+    @Test func aclUserLimitedToTheStoreIsEnough() throws {
+        let server = try RedisServer()
+        _ = try server.connection().command("ACL", "SETUSER", "ekyc", "on", ">pw-ekyc", "~ekyc:token:*", "resetchannels", "-@all",
+                                            "+get", "+set", "+eval", "+evalsha", "+script|load", "+ping", "+select")
+        var options = server.options
+        options.username = "ekyc"
+        options.password = "pw-ekyc"
+        options.database = 2
+        let store = RedisTokenStore(options: options)
+        try store.check()
+        try store.save(record())
+        _ = try server.connection().command("SCRIPT", "FLUSH")
+        var final = record()
+        final.status = .passed
+        try store.save(final)
+        #expect(try store.load(token: Self.token)?.status == .passed)
+    }
+
     @Test func databaseIsSelected() throws {
         let server = try RedisServer()
         var options = server.options

@@ -15,6 +15,9 @@ extension RedisOptions {
             }
             password = try Self.readPasswordFile(path, origin: file.origin(of: "redis_password_file"))
         }
+        if let username, password == nil {
+            throw ConfigError("\(file.origin(of: "store")): the Redis user '\(username)' needs a password: redis://\(username):PASSWORD@… or redis_password_file")
+        }
         connectTimeoutMilliseconds = try file.int("redis_connect_timeout_ms", default: 500, range: 10...10_000)
         commandTimeoutMilliseconds = try file.int("redis_timeout_ms", default: 1_000, range: 10...30_000)
     }

@@ -54,8 +54,9 @@ public struct RedisOptions: Sendable, Equatable {
                 username = user.isEmpty ? nil : try Self.percentDecoded(user, what: "user name")
                 password = try Self.percentDecoded(userinfo[userinfo.index(after: colon)...], what: "password")
             } else if !userinfo.isEmpty {
-                // `redis://secret@host` is how some clients write a password alone.
-                password = try Self.percentDecoded(userinfo, what: "password")
+                // `redis://user@host`: a user name, its password in redis_password_file (as in
+                // redis-py, node-redis and go-redis).
+                username = try Self.percentDecoded(userinfo, what: "user name")
             }
             if password?.isEmpty == true { password = nil }
         }

@@ -164,7 +164,7 @@ public final class RedisTokenStore: TokenStore {
         }
         guard case .string(let sha) = loaded, sha.count == 40 else {
             throw StoreError(call: "SCRIPT LOAD", path: options.redacted, errno: 0,
-                             detail: "Redis answered \(loaded.text ?? "\(loaded)"); the token store needs Lua scripting (EVAL)")
+                             detail: "Redis answered \(loaded.text ?? "\(loaded)")")
         }
         return Session(connection: connection, scriptSHA: sha)
     }

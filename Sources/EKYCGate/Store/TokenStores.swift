@@ -20,7 +20,7 @@ public enum TokenStores: Sendable {
         // A wrong password or database is a configuration mistake: stop now, with its message.
         // Redis being down is not: the handlers start and answer 503 until it is back.
         do { try RedisTokenStore(options: redis).check() } catch {
-            if error.call == "AUTH" || error.call == "SELECT" || error.call == "SCRIPT LOAD" {
+            if error.call == "AUTH" || error.call == "SELECT" {
                 throw ConfigError("store \(redis.redacted): \(error.call) failed: \(error.detail)")
             }
             RequestLog.write("event=store_unreachable store=\(redis.redacted) detail=\"\(error.detail)\" (answering 503 until Redis is reachable)")
