@@ -42,7 +42,7 @@ public enum HandlerMain {
         Configuration keys are listed in docs/CONFIGURATION.md; every value is checked at start-up.
         Environment: EKYC_<KEY> overrides a key; TENCENTCLOUD_SECRET_ID / TENCENTCLOUD_SECRET_KEY give the API key pair.
         """
-        text += "\n\nSubcommands:\n  \(role.rawValue) sweep [--config FILE]   remove records past their 3-day retention and temp files of dead writers (run from cron or a timer)"
+        text += "\n\nSubcommands:\n  \(role.rawValue) sweep [--config FILE]   remove records past their 3-day retention and temp files of dead writers (run from cron or a timer; a Redis store needs none: Redis expires records)"
         if role == .start {
             text += "\n  \(role.rawValue) sign …                print every TC3 signing stage (see '\(role.rawValue) sign --help')"
         }
