@@ -55,7 +55,8 @@ CONF
   printf 'store = redis://:%s@127.0.0.1:%s/1\n' "$STACK_REDIS_PASSWORD" "$EKYC_REDIS_PORT" >>"$run/nodes/b/ekyc.conf"
   chmod 600 "$run/nodes/b/ekyc.conf"
 
-  local user_directive="# nginx runs as $(id -un); its workers keep that user."
+  local user_directive
+  user_directive="# nginx runs as $(id -un); its workers keep that user."
   if [ "$(id -u)" -eq 0 ]; then user_directive="user nobody $(id -gn nobody);"; fi
   stack_render "$root/nginx/nodes.conf.in" "$run/nodes/nginx.conf" RUN_DIR="$run" NODES_PORT="$EKYC_NODES_PORT" \
     USER_DIRECTIVE="$user_directive"
