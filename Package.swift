@@ -21,11 +21,13 @@ let package = Package(
         .systemLibrary(name: "CFastCGI", pkgConfig: "fcgi", providers: [.apt(["libfcgi-dev"])]),
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev", "libssl-dev"])]),
         .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
+        .systemLibrary(name: "CHiredis", pkgConfig: "hiredis", providers: [.apt(["libhiredis-dev"])]),
 
         .target(name: "EKYCCrypto", dependencies: ["CCrypto"]),
         .target(name: "FastCGI", dependencies: ["CFastCGI"]),
         .target(name: "HTTPClient", dependencies: ["CCurl"]),
-        .target(name: "EKYCGate", dependencies: ["EKYCCrypto", "FastCGI", "HTTPClient"]),
+        .target(name: "RedisClient", dependencies: ["CHiredis"]),
+        .target(name: "EKYCGate", dependencies: ["EKYCCrypto", "FastCGI", "HTTPClient", "RedisClient"]),
         .target(name: "EKYCSandbox", dependencies: ["EKYCGate", "EKYCCrypto", "FastCGI"]),
 
         .executableTarget(name: "ekyc-start", dependencies: ["EKYCGate", "FastCGI"]),
@@ -34,7 +36,7 @@ let package = Package(
 
         .testTarget(name: "EKYCCryptoTests", dependencies: ["EKYCCrypto"]),
         .testTarget(name: "FastCGITests", dependencies: ["FastCGI"]),
-        .testTarget(name: "EKYCGateTests", dependencies: ["EKYCGate", "EKYCCrypto", "FastCGI", "HTTPClient"]),
+        .testTarget(name: "EKYCGateTests", dependencies: ["EKYCGate", "EKYCCrypto", "FastCGI", "HTTPClient", "RedisClient"]),
         .testTarget(name: "EKYCSandboxTests", dependencies: ["EKYCSandbox", "EKYCGate", "FastCGI"]),
     ],
     swiftLanguageModes: [.v6]

@@ -2,7 +2,8 @@ import Foundation
 import Testing
 @testable import EKYCGate
 
-/// The file store on a real directory, plus failures forced through its syscall seam.
+/// The file store on a real directory, plus failures forced through its syscall seam
+/// (what every store promises is in `TokenStoreContractTests`).
 @Suite struct FileTokenStoreTests {
     let root: String
 
@@ -13,13 +14,6 @@ import Testing
 
     func record(_ token: String = "81EEF678-28EE-4759-A82E-6CBBBE6BC442", created: Int64 = 1_000) -> TokenRecord {
         TokenRecord(token: token, created: created, sessionHash: String(repeating: "a", count: 64), extra: "order-42")
-    }
-
-    @Test func saveThenLoad() throws {
-        let store = try FileTokenStore(directory: root + "/tokens")
-        try store.save(record())
-        #expect(try store.load(token: record().token) == record())
-        #expect(try store.load(token: "00000000-0000-0000-0000-000000000000") == nil)
     }
 
     @Test func fileNameIsAHashNeverTheToken() throws {

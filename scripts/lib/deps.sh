@@ -10,9 +10,12 @@
 # the browser test drives (Debian's, so nothing is downloaded at test time), and the small
 # fonts-wqy-microhei lets it render the Chinese page instead of empty boxes in its screenshots.
 # libfcgi-bin (cgi-fcgi), spawn-fcgi and fcgiwrap are the everyday FastCGI tools the install tests
-# run the handlers under; fcgiwrap's own service stays stopped (see policy-rc.d below).
+# run the handlers under; libhiredis-dev is the C client of the Redis token store and redis-server
+# the Redis the tests start on a loopback port of their own. The packages' own services stay
+# stopped (policy-rc.d, below).
 DEPS_APT_PACKAGES=(nginx libfcgi-dev libcurl4-openssl-dev libssl-dev pkg-config curl openssl python3-venv
-                   chromium chromium-driver fonts-wqy-microhei libfcgi-bin spawn-fcgi fcgiwrap)
+                   chromium chromium-driver fonts-wqy-microhei libfcgi-bin spawn-fcgi fcgiwrap
+                   libhiredis-dev redis-server)
 
 # PyPI packages for tests/e2e: Tencent's official SDK (to check the sandbox speaks the real API),
 # pytest, and selenium (to drive chromium through chromium-driver).
@@ -33,9 +36,9 @@ deps_install_apt() {
   local sudo=()
   [ "$(id -u)" -eq 0 ] || sudo=(sudo)
   # A freshly installed nginx would be started by Debian with its default site on port 80 of
-  # every address, and fcgiwrap with its socket in /run; the scripts run their own nginx on
-  # 127.0.0.1 and their own fcgiwrap, so the packages' services stay stopped (policy-rc.d, see
-  # invoke-rc.d(8)), unless the machine already has a policy.
+  # every address, fcgiwrap with its socket in /run, and redis-server on 6379; the scripts run
+  # their own nginx, fcgiwrap and Redis on 127.0.0.1, so the packages' services stay stopped
+  # (policy-rc.d, see invoke-rc.d(8)), unless the machine already has a policy.
   local policy=/usr/sbin/policy-rc.d added_policy=false status=0
   if [ ! -e "$policy" ]; then
     printf '#!/bin/sh\nexit 101\n' | "${sudo[@]}" tee "$policy" >/dev/null

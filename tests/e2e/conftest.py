@@ -22,6 +22,7 @@ ENVIRONMENT = {
     "link_key": "EKYC_LINK_KEY",          # key of signed start links
     "run_dir": "EKYC_RUN_DIR",            # the stack's run directory; the browser test's screenshots go here
     "bin_dir": "EKYC_BIN_DIR",            # the release binaries the stack runs (scripts/install installs them)
+    "nodes_url": "EKYC_NODES_URL",        # two handler nodes sharing Redis behind one nginx upstream
 }
 
 
@@ -36,6 +37,7 @@ class Stack:
     link_key: str
     run_dir: str
     bin_dir: str
+    nodes_url: str
 
     @property
     def redirect_url(self) -> str:

@@ -13,7 +13,9 @@ enum CheckConfig {
         let config: HandlerConfig
         let store: any TokenStore
         do {
-            (config, store) = try HandlerRuntime.load(path: path, environment: environment)
+            let stores: TokenStores
+            (config, stores) = try HandlerRuntime.load(path: path, environment: environment)
+            store = stores.make()
         } catch {
             print("\(name): configuration \(path) is NOT ok: \(error.description)")
             return 1
@@ -22,9 +24,9 @@ enum CheckConfig {
         var failed = false
 
         switch probe(store) {
-        case nil: print("\(name): store \(config.storeDirectory) is ok (a probe record was written, read back and removed)")
+        case nil: print("\(name): store \(storeName(config)) is ok (a probe record was written, read back and removed)")
         case let problem?:
-            print("\(name): store \(config.storeDirectory) is NOT ok: \(problem)")
+            print("\(name): store \(storeName(config)) is NOT ok: \(problem)")
             failed = true
         }
         if let key = config.linkKey {
@@ -40,6 +42,10 @@ enum CheckConfig {
         }
         print(failed ? "\(name): configuration check failed" : "\(name): configuration check is successful")
         return failed ? 1 : 0
+    }
+
+    static func storeName(_ config: HandlerConfig) -> String {
+        config.redis?.redacted ?? "file:\(config.storeDirectory)"
     }
 
     /// Writes, reads back and removes a record under a random token; nil when all three worked.

@@ -49,7 +49,7 @@ public enum HandlerMain {
         Configuration keys are listed in docs/CONFIGURATION.md; every value is checked at start-up.
         Environment: EKYC_<KEY> overrides a key; TENCENTCLOUD_SECRET_ID / TENCENTCLOUD_SECRET_KEY give the API key pair.
         """
-        text += "\n\nSubcommands:\n  \(role.rawValue) sweep [--config FILE]   remove records past their 3-day retention and temp files of dead writers (run from cron or a timer)"
+        text += "\n\nSubcommands:\n  \(role.rawValue) sweep [--config FILE]   remove records past their 3-day retention and temp files of dead writers (run from cron or a timer; a Redis store needs none: Redis expires records)"
         if role == .start {
             text += "\n  \(role.rawValue) sign …                print every TC3 signing stage (see '\(role.rawValue) sign --help')"
         }
@@ -92,9 +92,13 @@ public enum HandlerMain {
 
     static func sweep(_ role: Role, path: String, environment: [String: String]) -> Int32 {
         do {
-            let (config, store) = try HandlerRuntime.load(path: path, environment: environment)
-            let removed = try store.sweep(now: WallClock.seconds())
-            print("swept \(removed) expired record(s) and stale temp file(s) from \(config.storeDirectory)")
+            let (config, stores) = try HandlerRuntime.load(path: path, environment: environment)
+            let removed = try stores.make().sweep(now: WallClock.seconds())
+            if config.redis != nil {
+                print("nothing to sweep: Redis removes each record when its TTL ends")
+            } else {
+                print("swept \(removed) expired record(s) and stale temp file(s) from \(config.storeDirectory)")
+            }
             return 0
         } catch let error as ConfigError {
             return fail(role, error.description)

@@ -10,7 +10,8 @@ public final class HandlerRuntime: Sendable {
     public struct Generation: Sendable {
         public var number: Int
         public var config: HandlerConfig
-        public var store: any TokenStore
+        /// Each worker takes its store from here (the shared file store, or its own Redis connection).
+        public var stores: TokenStores
     }
 
     public let role: HandlerMain.Role
@@ -23,31 +24,27 @@ public final class HandlerRuntime: Sendable {
         self.role = role
         self.configPath = configPath
         self.environment = environment
-        let (config, store) = try Self.load(path: configPath, environment: environment)
-        current = Mutex(Generation(number: 1, config: config, store: store))
+        let (config, stores) = try Self.load(path: configPath, environment: environment)
+        current = Mutex(Generation(number: 1, config: config, stores: stores))
         metrics = Metrics(role: role.rawValue, workers: workers)
     }
 
     public var generation: Generation { current.withLock { $0 } }
 
     /// Reads and checks the config file and opens its store.
-    public static func load(path: String, environment: [String: String]) throws(ConfigError) -> (HandlerConfig, any TokenStore) {
+    public static func load(path: String, environment: [String: String]) throws(ConfigError) -> (HandlerConfig, TokenStores) {
         var file = try ConfigFile.load(path: path)
         file.applyEnvironment(environment, knownKeys: HandlerConfig.knownKeys)
         let config = try HandlerConfig(file: file, environment: environment)
-        do {
-            return (config, try FileTokenStore(directory: config.storeDirectory))
-        } catch {
-            throw ConfigError("store \(config.storeDirectory): \(error.detail)")
-        }
+        return (config, try TokenStores.open(config))
     }
 
     /// SIGHUP: a new generation when the file is valid; otherwise the old one stays.
     public func reload() {
         do {
-            let (config, store) = try Self.load(path: configPath, environment: environment)
+            let (config, stores) = try Self.load(path: configPath, environment: environment)
             let number = current.withLock { state in
-                state = Generation(number: state.number + 1, config: config, store: store)
+                state = Generation(number: state.number + 1, config: config, stores: stores)
                 return state.number
             }
             RequestLog.write("event=reload config=\(configPath) generation=\(number)")
@@ -78,7 +75,7 @@ public final class HandlerRuntime: Sendable {
 
     static func handler(role: HandlerMain.Role, generation: Generation, metrics: Metrics) -> Handler {
         let config = generation.config
-        let store = generation.store
+        let store = generation.stores.make()
         let client: FaceIDClient
         do throws(HTTPClientError) {
             client = try FaceIDClient(credentials: config.credentials, endpoint: config.endpoint, options: config.http)

@@ -10,7 +10,10 @@ public struct HandlerConfig: Sendable {
     public var redirectURL: String
     /// Only VerificationURLs on this origin are followed (no open redirect).
     public var verificationOrigin: OriginPattern
+    /// The file store's directory; empty when the store is Redis.
     public var storeDirectory: String
+    /// The Redis store, when `store = redis://…`; nil for the file store.
+    public var redis: RedisOptions?
     public var cookieName: String
     public var cookieSecure: Bool
     public var allowUnsignedExtra: Bool
@@ -34,6 +37,7 @@ public struct HandlerConfig: Sendable {
         "secret_file", "secret_id", "secret_key", "endpoint", "region", "ca_file", "connect_timeout_ms", "timeout_ms",
         "redirect_url", "verification_origin", "store", "cookie_name", "cookie_secure", "allow_unsigned_extra",
         "rule_id", "workers", "max_body_bytes", "link_key", "require_signed_link", "single_use_links", "expose_media", "status", "status_allow",
+        "redis_password_file", "redis_connect_timeout_ms", "redis_timeout_ms",
     ]).union(WebVerificationConfig.configKeys)
 
     public init(file: ConfigFile, environment: [String: String]) throws(ConfigError) {
@@ -68,11 +72,19 @@ public struct HandlerConfig: Sendable {
         }
         verificationOrigin = pattern
         var store = try file.string("store", default: "file:/var/lib/ekyc/tokens")
-        if store.hasPrefix("file:") { store.removeFirst(5) }
-        guard store.hasPrefix("/") else {
-            throw ConfigError("\(file.origin(of: "store")): store must be file:/absolute/path (e.g. file:/var/lib/ekyc/tokens)")
+        if RedisOptions.isRedisURL(store) {
+            redis = try RedisOptions(config: file, url: store)
+            storeDirectory = ""
+        } else {
+            if store.hasPrefix("file:") { store.removeFirst(5) }
+            guard store.hasPrefix("/") else {
+                throw ConfigError("\(file.origin(of: "store")): store must be file:/absolute/path (e.g. file:/var/lib/ekyc/tokens) or redis://host:port/db")
+            }
+            storeDirectory = store
+            for key in ["redis_password_file", "redis_connect_timeout_ms", "redis_timeout_ms"] where file.optionalString(key) != nil {
+                throw ConfigError("\(file.origin(of: key)): \(key) applies only to store = redis://…; the store here is a directory")
+            }
         }
-        storeDirectory = store
         cookieName = try file.string("cookie_name", default: "ekyc_session")
         guard cookieName.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_" || $0 == "-") }) else {
             throw ConfigError("\(file.origin(of: "cookie_name")): cookie_name may hold only letters, digits, _ and -")

@@ -53,13 +53,31 @@ public final class FileTokenStore: TokenStore {
             _ = try sys.retrying("fdatasync", temp) { Int(sys.datasync(fd)) }
             closed = true
             _ = try sys.retrying("close", temp) { Int(sys.close(fd)) }
-            _ = try sys.retrying("rename", file) { Int(sys.rename(temp, file)) }
+            try withShardLock(shard) { () throws(StoreError) in
+                // A final record is written once: the check and the rename happen under one lock,
+                // so a racing writer cannot slip a rename in between.
+                if (try? load(token: record.token))??.status.isFinal == true {
+                    _ = sys.unlink(temp)
+                    return
+                }
+                _ = try sys.retrying("rename", file) { Int(sys.rename(temp, file)) }
+                try syncDirectory(shard)
+            }
         } catch {
             if !closed { _ = sys.close(fd) }
             _ = sys.unlink(temp)
             throw error
         }
-        try syncDirectory(shard)
+    }
+
+    /// Runs `body` holding an exclusive `flock` on the shard directory (writers only: readers
+    /// never lock, since a rename is atomic for them).
+    private func withShardLock(_ shard: String, _ body: () throws(StoreError) -> Void) throws(StoreError) {
+        let fd = Int32(try sys.retrying("open", shard) { Int(sys.open(shard, O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0)) })
+        defer { _ = sys.close(fd) }
+        _ = try sys.retrying("flock", shard) { Int(flock(fd, LOCK_EX)) }
+        defer { _ = flock(fd, LOCK_UN) }
+        try body()
     }
 
     public func load(token: String) throws(StoreError) -> TokenRecord? {

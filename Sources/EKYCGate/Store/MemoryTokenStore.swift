@@ -7,7 +7,10 @@ public final class MemoryTokenStore: TokenStore {
     public init() {}
 
     public func save(_ record: TokenRecord) throws(StoreError) {
-        records.withLock { $0[record.token] = record }
+        records.withLock { all in
+            if all[record.token]?.status.isFinal == true { return }
+            all[record.token] = record
+        }
     }
 
     public func load(token: String) throws(StoreError) -> TokenRecord? {

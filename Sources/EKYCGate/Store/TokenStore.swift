@@ -16,9 +16,12 @@ public struct StoreError: Error, Sendable, CustomStringConvertible, Equatable {
 }
 
 /// Where token records live. A record is either wholly there or not there at all.
-/// `FileTokenStore` is the default; `MemoryTokenStore` serves tests.
+/// `FileTokenStore` is the default, `RedisTokenStore` serves several machines, and
+/// `MemoryTokenStore` serves tests.
 public protocol TokenStore: Sendable {
-    /// Writes (creates or replaces) the record; durable when this returns.
+    /// Writes (creates or replaces) the record; durable when this returns. A final record
+    /// (status other than pending) is written once: saving over one leaves it as it is, so a
+    /// racing callback never replaces the result another one stored.
     func save(_ record: TokenRecord) throws(StoreError)
     /// The record for a token, or nil when there is none.
     func load(token: String) throws(StoreError) -> TokenRecord?

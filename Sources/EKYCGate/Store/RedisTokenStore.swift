@@ -1,0 +1,189 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+import Synchronization
+import EKYCCrypto
+import RedisClient
+
+/// Token records in Redis, for several machines behind one load balancer. Same contract as
+/// `FileTokenStore`: a record is one `SET` of the whole JSON (wholly there or not at all), the
+/// key is `ekyc:token:<SHA-256 hex of the token>` (never the token), Redis's TTL ends it at
+/// `keepUntil` (3 days: the start window is inside that), and a final record is written once.
+///
+/// One connection per instance: the handlers make one instance per worker thread, so each
+/// worker has its own connection and never waits for another (as with its curl handle). The
+/// mutex only keeps the type honestly `Sendable`; it is never contended.
+///
+/// A failed command drops the connection and the next call connects again. A command on a
+/// connection that broke while idle (Redis restarted) is retried once on a new connection,
+/// which is safe because GET and the write-once script are idempotent. Every failure is a
+/// `StoreError`, which the handlers answer with 503 and `Retry-After`.
+public final class RedisTokenStore: TokenStore {
+    public static let keyPrefix = "ekyc:token:"
+
+    /// Writes the record unless a final one is already stored (status other than pending).
+    /// KEYS[1] the key, ARGV[1] the JSON record, ARGV[2] seconds to live. 1 written, 0 kept.
+    static let writeOnceScript = """
+        local current = redis.call('GET', KEYS[1])
+        if current then
+          local ok, stored = pcall(cjson.decode, current)
+          if ok and type(stored) == 'table' and stored['status'] ~= nil and stored['status'] ~= 'pending' then
+            return 0
+          end
+        end
+        redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2])
+        return 1
+        """
+
+    public let options: RedisOptions
+    private let clock: @Sendable () -> Int64
+    private let session = Mutex<Session?>(nil)
+
+    /// A live connection and the SHA-1 Redis gave the write-once script on it (`SCRIPT LOAD`).
+    final class Session {
+        let connection: RedisConnection
+        let scriptSHA: [UInt8]
+        init(connection: RedisConnection, scriptSHA: [UInt8]) {
+            self.connection = connection
+            self.scriptSHA = scriptSHA
+        }
+    }
+
+    /// Connects lazily, on the first call; see `check()` for a start-up test.
+    public init(options: RedisOptions, clock: @escaping @Sendable () -> Int64 = WallClock.seconds) {
+        self.options = options
+        self.clock = clock
+    }
+
+    public static func key(for token: String) -> String { keyPrefix + SHA256.hexHash(token) }
+
+    public func save(_ record: TokenRecord) throws(StoreError) {
+        let key = Self.key(for: record.token)
+        let seconds = record.keepUntil - clock()
+        // Past its retention the record would be gone at once; there is nothing to keep.
+        guard seconds > 0 else { return }
+        let json: [UInt8]
+        do { json = Array(try JSONEncoder().encode(record)) } catch {
+            throw StoreError(call: "encode", path: key, errno: 0, detail: "\(error)")
+        }
+        let arguments = [Array(key.utf8), json, Array(String(seconds).utf8)]
+        var reply = try run(key: key) { [Array("EVALSHA".utf8), $0.scriptSHA, Array("1".utf8)] + arguments }
+        // The script cache was flushed (SCRIPT FLUSH, a failover to a fresh replica): send it whole.
+        if case .error(let message) = reply, message.hasPrefix("NOSCRIPT") {
+            reply = try run(key: key) { _ in [Array("EVAL".utf8), Array(Self.writeOnceScript.utf8), Array("1".utf8)] + arguments }
+        }
+        switch reply {
+        case .integer(0), .integer(1): return
+        case .error(let message): throw StoreError(call: "EVAL", path: key, errno: 0, detail: "Redis answered: \(message)")
+        default: throw StoreError(call: "EVAL", path: key, errno: 0, detail: "unexpected reply \(reply)")
+        }
+    }
+
+    public func load(token: String) throws(StoreError) -> TokenRecord? {
+        let key = Self.key(for: token)
+        let reply = try run(key: key) { _ in [Array("GET".utf8), Array(key.utf8)] }
+        switch reply {
+        case .null:
+            return nil
+        case .string(let bytes):
+            let record: TokenRecord
+            do { record = try JSONDecoder().decode(TokenRecord.self, from: Data(bytes)) } catch {
+                throw StoreError(call: "decode", path: key, errno: 0, detail: "record is not valid JSON: \(error)")
+            }
+            // The key is a hash of the token; a record under another token's key is not this one's.
+            return record.token == token ? record : nil
+        case .error(let message):
+            throw StoreError(call: "GET", path: key, errno: 0, detail: "Redis answered: \(message)")
+        case let other:
+            throw StoreError(call: "GET", path: key, errno: 0, detail: "unexpected reply \(other)")
+        }
+    }
+
+    /// Nothing to do: Redis removes each record when its TTL ends.
+    public func sweep(now: Int64) throws(StoreError) -> Int { 0 }
+
+    public func remove(token: String) throws(StoreError) {
+        let key = Self.key(for: token)
+        let reply = try run(key: key) { _ in [Array("DEL".utf8), Array(key.utf8)] }
+        if case .error(let message) = reply {
+            throw StoreError(call: "DEL", path: key, errno: 0, detail: "Redis answered: \(message)")
+        }
+    }
+
+    /// Connects (with AUTH and SELECT) and sends PING, for a check at start-up.
+    public func check() throws(StoreError) {
+        let reply = try run(key: options.redacted) { _ in [Array("PING".utf8)] }
+        guard case .status("PONG") = reply else {
+            throw StoreError(call: "PING", path: options.redacted, errno: 0, detail: "unexpected reply \(reply)")
+        }
+    }
+
+    /// Runs one command on this instance's connection, connecting first when there is none.
+    private func run(key: String, _ command: (Session) -> [[UInt8]]) throws(StoreError) -> RedisReply {
+        try session.withLock { (current: inout Session?) throws(StoreError) -> RedisReply in
+            var reused = current != nil
+            while true {
+                let live: Session
+                if let current { live = current } else {
+                    live = try connect()
+                    current = live
+                    reused = false
+                }
+                let arguments = command(live)
+                do throws(RedisError) {
+                    return try live.connection.command(arguments)
+                } catch {
+                    current = nil
+                    if reused && error.kind == .connectionLost {
+                        reused = false
+                        continue
+                    }
+                    let verb = String(decoding: arguments.first ?? [], as: UTF8.self)
+                    throw StoreError(call: verb, path: key, errno: error.errno, detail: "\(error.description) (\(options.redacted))")
+                }
+            }
+        }
+    }
+
+    private func connect() throws(StoreError) -> Session {
+        let connection: RedisConnection
+        do {
+            connection = try RedisConnection(host: options.host, port: options.port,
+                                             connectTimeoutMilliseconds: options.connectTimeoutMilliseconds,
+                                             commandTimeoutMilliseconds: options.commandTimeoutMilliseconds)
+        } catch {
+            throw StoreError(call: "connect", path: options.redacted, errno: error.errno, detail: error.description)
+        }
+        if let password = options.password {
+            var auth = [Array("AUTH".utf8)]
+            if let user = options.username { auth.append(Array(user.utf8)) }
+            auth.append(Array(password.utf8))
+            try expectOK(connection, auth, call: "AUTH", fix: "check the password in the store URL or redis_password_file")
+        }
+        if options.database != 0 {
+            try expectOK(connection, [Array("SELECT".utf8), Array(String(options.database).utf8)], call: "SELECT",
+                         fix: "check the database number after the host in the store URL")
+        }
+        let loaded: RedisReply
+        do { loaded = try connection.command([Array("SCRIPT".utf8), Array("LOAD".utf8), Array(Self.writeOnceScript.utf8)]) } catch {
+            throw StoreError(call: "SCRIPT LOAD", path: options.redacted, errno: error.errno, detail: error.description)
+        }
+        guard case .string(let sha) = loaded, sha.count == 40 else {
+            throw StoreError(call: "SCRIPT LOAD", path: options.redacted, errno: 0,
+                             detail: "Redis answered \(loaded.text ?? "\(loaded)")")
+        }
+        return Session(connection: connection, scriptSHA: sha)
+    }
+
+    private func expectOK(_ connection: RedisConnection, _ arguments: [[UInt8]], call: String, fix: String) throws(StoreError) {
+        let reply: RedisReply
+        do { reply = try connection.command(arguments) } catch {
+            throw StoreError(call: call, path: options.redacted, errno: error.errno, detail: error.description)
+        }
+        guard case .status("OK") = reply else {
+            throw StoreError(call: call, path: options.redacted, errno: 0, detail: "Redis answered \(reply.text ?? "\(reply)"); \(fix)")
+        }
+    }
+}

@@ -1,0 +1,37 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import FastCGI
+
+/// The configured store, opened once at start-up; `make()` gives each worker thread its store.
+/// The file store is one shared instance (every call is its own open/rename); a Redis store is
+/// one instance per worker, each with its own connection, so no worker waits for another's
+/// round trip and no pool or lock is shared between threads.
+public enum TokenStores: Sendable {
+    case file(FileTokenStore)
+    case redis(RedisOptions)
+
+    public static func open(_ config: HandlerConfig) throws(ConfigError) -> TokenStores {
+        guard let redis = config.redis else {
+            do { return .file(try FileTokenStore(directory: config.storeDirectory)) } catch {
+                throw ConfigError("store \(config.storeDirectory): \(error.detail)")
+            }
+        }
+        // A wrong password or database is a configuration mistake: stop now, with its message.
+        // Redis being down is not: the handlers start and answer 503 until it is back.
+        do { try RedisTokenStore(options: redis).check() } catch {
+            if error.call == "AUTH" || error.call == "SELECT" {
+                throw ConfigError("store \(redis.redacted): \(error.call) failed: \(error.detail)")
+            }
+            RequestLog.write("event=store_unreachable store=\(redis.redacted) detail=\"\(error.detail)\" (answering 503 until Redis is reachable)")
+        }
+        return .redis(redis)
+    }
+
+    public func make() -> any TokenStore {
+        switch self {
+        case .file(let store): store
+        case .redis(let options): RedisTokenStore(options: options)
+        }
+    }
+}

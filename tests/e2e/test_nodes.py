@@ -1,0 +1,245 @@
+"""Two machines behind one load balancer, sharing the Redis token store: nginx's upstream
+alternates between node a and node b (separate ekyc-start/ekyc-callback processes, configs and
+sockets), so a flow started on one node is read on the other. Then Redis is killed in the middle
+of a load run: both handlers answer 503 with Retry-After and keep running, serve again once Redis
+is back, and no token they acknowledged is lost."""
+
+import hashlib
+import hmac
+import http.client
+import json
+import os
+import re
+import signal
+import subprocess
+import threading
+import time
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+NODE = re.compile(r"/nodes/([ab])/")
+
+
+def node_of(answer):
+    """Which node answered: nginx names the upstream socket in X-EKYC-Node."""
+    match = NODE.search(answer.header("x-ekyc-node") or "")
+    assert match, answer.headers
+    return match.group(1)
+
+
+def signed_read_query(stack, token):
+    """The merchant backend's signed result request: no cookie needed (README, signed links)."""
+    exp = str(int(time.time()) + 300)
+    sig = hmac.new(stack.link_key.encode(), (token + "\n" + exp).encode(), hashlib.sha256).hexdigest()
+    return "/ekyc/callback?token=%s&exp=%s&sig=%s" % (token, exp, sig)
+
+
+def test_a_flow_started_on_one_node_is_read_on_the_other(stack, browser):
+    answer = browser.get(stack.nodes_url + "/ekyc/start")
+    assert answer.status == 303, answer.body
+    token = answer.query("token")
+    started_on = node_of(answer)
+
+    # Before the user finishes: the other node finds the record (202, not 404) and the session.
+    seen = set()
+    for _ in range(4):
+        pending = browser.get(stack.nodes_url + "/ekyc/callback?token=" + token)
+        assert pending.status == 202, pending.body
+        assert pending.json()["status"] == "pending"
+        seen.add(node_of(pending))
+    assert seen == {"a", "b"}
+
+    # The user passes on the sandbox page, which sends the browser back to the nodes' site.
+    done = browser.post_form(stack.page_url + "/reflect/finish", {"token": token, "outcome": "pass"})
+    assert done.status == 303, done.body
+    assert done.header("location") == stack.nodes_url + "/verified.html?token=" + token
+    answers = {}
+    for _ in range(4):
+        result = browser.get(stack.nodes_url + "/ekyc/callback?token=" + token)
+        assert result.status == 200, result.body
+        answers.setdefault(node_of(result), []).append(result.json())
+    assert set(answers) == {"a", "b"}, "round robin reaches both nodes"
+    first = answers[started_on][0]
+    assert first["status"] == "passed" and first["errorCode"] == 0
+    # One final result, stored once: every read on either node is the same answer.
+    assert all(body == first for bodies in answers.values() for body in bodies)
+
+
+def test_another_browser_is_refused_on_either_node(stack, browser, other_browser):
+    answer = browser.get(stack.nodes_url + "/ekyc/start")
+    token = answer.query("token")
+    seen = set()
+    for _ in range(4):
+        refused = other_browser.get(stack.nodes_url + "/ekyc/callback?token=" + token)
+        assert refused.status == 403, refused.body
+        seen.add(node_of(refused))
+    assert seen == {"a", "b"}
+
+
+def alive(pid):
+    """Running, not a zombie its parent (scripts/test's shell) has yet to reap."""
+    try:
+        state = Path("/proc/%d/stat" % pid).read_text().rsplit(")", 1)[1].split()[0]
+    except (FileNotFoundError, IndexError):
+        return False
+    return state != "Z"
+
+
+class Redis:
+    """The run's redis-server: killed by its PID, started again on the same config and data."""
+
+    def __init__(self, run_dir):
+        self.run_dir = Path(run_dir)
+        self.pid_file = self.run_dir / "pids" / "redis.pid"
+        self.config = self.run_dir / "redis" / "redis.conf"
+
+    def kill(self):
+        pid = int(self.pid_file.read_text())
+        # Only our redis-server: its process title names the run directory's config.
+        assert str(self.run_dir) in Path("/proc/%d/cmdline" % pid).read_bytes().decode(errors="replace")
+        os.kill(pid, signal.SIGKILL)
+        deadline = time.monotonic() + 5
+        while alive(pid) and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert not alive(pid)
+
+    def start(self):
+        log = open(self.run_dir / "logs" / "redis.log", "ab")
+        process = subprocess.Popen(["redis-server", str(self.config)], stdin=subprocess.DEVNULL, stdout=log,
+                                   stderr=log, start_new_session=True)
+        # scripts/test stops it by this PID at the end.
+        self.pid_file.write_text("%d\n" % process.pid)
+
+
+def request(url, path, headers=None):
+    """One request on a fresh connection: (status, headers, body, node)."""
+    parts = urlsplit(url)
+    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
+    try:
+        connection.request("GET", path, headers=headers or {})
+        response = connection.getresponse()
+        body = response.read()
+        node = NODE.search(response.getheader("X-EKYC-Node") or "")
+        return response.status, response, body, node.group(1) if node else None
+    finally:
+        connection.close()
+
+
+class Load:
+    """Threads starting verifications through the load balancer until stopped; every answer kept.
+    About 12 starts a second in all: the sandbox, like Tencent, allows 20 API calls a second."""
+
+    def __init__(self, stack, threads=3, interval=0.25):
+        self.stack = stack
+        self.answers = []          # (finished at, status, retry-after, token or error code, node)
+        self.lock = threading.Lock()
+        self.stopping = threading.Event()
+        self.interval = interval
+        self.threads = [threading.Thread(target=self.run) for _ in range(threads)]
+
+    def run(self):
+        while not self.stopping.wait(self.interval):
+            status, response, body, node = request(self.stack.nodes_url, "/ekyc/start",
+                                                   {"Accept": "application/json"})
+            data = json.loads(body) if body.startswith(b"{") else {}
+            what = data.get("bizToken") if status == 200 else data.get("error", {}).get("code")
+            with self.lock:
+                self.answers.append((time.monotonic(), status, response.getheader("Retry-After"), what, node))
+
+    def __enter__(self):
+        for thread in self.threads:
+            thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.stopping.set()
+        for thread in self.threads:
+            thread.join()
+
+    def since(self, moment):
+        with self.lock:
+            return [answer for answer in self.answers if answer[0] > moment]
+
+
+def handler_pids(run_dir):
+    pids = {}
+    for role in ("node-a-start", "node-a-callback", "node-b-start", "node-b-callback"):
+        pids[role] = int((Path(run_dir) / "pids" / (role + ".pid")).read_text())
+    return pids
+
+
+def wait_for(condition, seconds, what):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.1)
+    pytest.fail("not within %s s: %s" % (seconds, what))
+
+
+def test_redis_outage_is_503_with_retry_after_then_recovery_without_losing_a_token(stack):
+    redis = Redis(stack.run_dir)
+    pids = handler_pids(stack.run_dir)
+    status, _, body, _ = request(stack.nodes_url, "/ekyc/start", {"Accept": "application/json"})
+    assert status == 200, body
+    known = json.loads(body)["bizToken"]
+
+    with Load(stack) as load:
+        time.sleep(1.5)
+        killed_at = time.monotonic()
+        redis.kill()
+        # In-flight requests may still finish either way; from here on every answer is a 503.
+        time.sleep(0.5)
+        outage_from = time.monotonic()
+        time.sleep(1.5)
+
+        # Reads too: both nodes' ekyc-callback answer 503 with Retry-After, never 404 or a wrong answer.
+        reads = {}
+        for _ in range(6):
+            status, response, body, node = request(stack.nodes_url, signed_read_query(stack, known))
+            reads.setdefault(node, []).append((status, response.getheader("Retry-After"), json.loads(body)))
+        outage_to = time.monotonic()
+        redis.start()
+        restarted_at = time.monotonic()
+        wait_for(lambda: any(answer[1] == 200 for answer in load.since(restarted_at)), 10, "a start succeeds after Redis is back")
+        recovered_at = time.monotonic()
+        time.sleep(1.5)
+
+    before = [answer for answer in load.answers if answer[0] < killed_at]
+    during = [answer for answer in load.answers if outage_from < answer[0] < outage_to]
+    after = [answer for answer in load.answers if answer[0] > recovered_at + 0.5]
+    assert before and during and after, (len(before), len(during), len(after))
+    assert {answer[1] for answer in before} == {200}, before
+    assert {answer[1] for answer in during} == {503}, during
+    assert all(answer[2] == "2" and answer[3] == "store_unavailable" for answer in during), during
+    assert {answer[4] for answer in during} == {"a", "b"}, "both nodes answered 503"
+    assert {answer[1] for answer in after} == {200}, after
+    # Anything else than 200 or 503 (a 502 from nginx would mean a handler died) never happened.
+    assert {answer[1] for answer in load.answers} <= {200, 503}
+
+    assert set(reads) == {"a", "b"}
+    for node, answers in reads.items():
+        for status, retry_after, body in answers:
+            assert status == 503 and retry_after == "2", (node, status, body)
+            assert body["error"]["code"] == "store_unavailable"
+
+    # No crash: every handler process is the one that was started.
+    for role, pid in pids.items():
+        assert alive(pid), role + " died"
+        assert stack.run_dir in Path("/proc/%d/cmdline" % pid).read_bytes().decode(errors="replace")
+
+    # Every token acknowledged (200 with a BizToken), before the kill or after the restart, is
+    # still there: found (202 pending) through either node, never 404.
+    acknowledged = [known] + [answer[3] for answer in load.answers if answer[1] == 200]
+    assert len(acknowledged) > 10
+    for token in acknowledged:
+        # Each pending read asks the API, which allows 20 calls a second: pace, and wait out a 429.
+        for _ in range(5):
+            time.sleep(0.07)
+            status, response, body, _ = request(stack.nodes_url, signed_read_query(stack, token))
+            if status != 429:
+                break
+            time.sleep(float(response.getheader("Retry-After") or 1))
+        assert status == 202, (token, status, body)
