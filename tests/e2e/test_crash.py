@@ -12,6 +12,7 @@ import http.client
 import json
 import os
 import random
+import re
 import signal
 import subprocess
 import threading
@@ -131,3 +132,35 @@ def test_kill_9_under_load_loses_no_acknowledged_token(stack, browser):
     live = supervisor.child.pid
     leftovers = [p.name for p in store.glob("*/.tmp-*") if not p.name.startswith(".tmp-%d-" % live)]
     assert not leftovers, leftovers
+
+
+def test_full_disk_answers_503_and_sends_no_redirect(stack, tmp_path):
+    """The store on a small tmpfs filled to the last byte: START asks Tencent, cannot store the
+    token, and answers 503 without a Location (the same binary, run as CGI with that store)."""
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k,nr_inodes=64", "tmpfs", str(disk)], check=True)
+    try:
+        (disk / "tokens").mkdir(mode=0o700)
+        filler = os.open(disk / "filler", os.O_WRONLY | os.O_CREAT, 0o600)
+        try:
+            while os.write(filler, b"\0" * 512):
+                pass
+        except OSError:
+            pass  # ENOSPC: the disk is full
+        finally:
+            os.close(filler)
+        config = Path(stack.run_dir, "ekyc.conf").read_text()
+        config = re.sub(r"(?m)^store = .*$", "store = file:%s" % (disk / "tokens"), config)
+        (tmp_path / "ekyc.conf").write_text(config)
+        binary = os.readlink("/proc/%s/exe" % Path(stack.run_dir, "pids", "start.pid").read_text().strip())
+        answer = subprocess.run([binary], env={"EKYC_CONFIG": str(tmp_path / "ekyc.conf"), "REQUEST_METHOD": "GET",
+                                               "DOCUMENT_URI": "/ekyc/start", "QUERY_STRING": ""},
+                                stdin=subprocess.DEVNULL, capture_output=True, timeout=30)
+        head, _, body = answer.stdout.partition(b"\r\n\r\n")
+        assert head.startswith(b"Status: 503"), answer.stdout[:300]
+        assert b"Location:" not in head and b"Retry-After:" in head
+        assert json.loads(body)["error"]["code"] == "store_unavailable"
+        assert not list((disk / "tokens").glob("*/*.json")) and not list((disk / "tokens").glob("*/.tmp-*"))
+    finally:
+        subprocess.run(["umount", str(disk)], check=True)
