@@ -12,13 +12,14 @@ import http.client
 import json
 import os
 import random
-import re
 import signal
 import subprocess
 import threading
 import time
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
+
+from cgirun import start_as_cgi
 
 SECONDS = float(os.environ.get("EKYC_SOAK_SECONDS", "6"))
 CONNECTIONS = int(os.environ.get("EKYC_SOAK_CONNECTIONS", "8"))
@@ -150,17 +151,10 @@ def test_full_disk_answers_503_and_sends_no_redirect(stack, tmp_path):
             pass  # ENOSPC: the disk is full
         finally:
             os.close(filler)
-        config = Path(stack.run_dir, "ekyc.conf").read_text()
-        config = re.sub(r"(?m)^store = .*$", "store = file:%s" % (disk / "tokens"), config)
-        (tmp_path / "ekyc.conf").write_text(config)
-        binary = os.readlink("/proc/%s/exe" % Path(stack.run_dir, "pids", "start.pid").read_text().strip())
-        answer = subprocess.run([binary], env={"EKYC_CONFIG": str(tmp_path / "ekyc.conf"), "REQUEST_METHOD": "GET",
-                                               "DOCUMENT_URI": "/ekyc/start", "QUERY_STRING": ""},
-                                stdin=subprocess.DEVNULL, capture_output=True, timeout=30)
-        head, _, body = answer.stdout.partition(b"\r\n\r\n")
-        assert head.startswith(b"Status: 503"), answer.stdout[:300]
+        head, body = start_as_cgi(stack, tmp_path, store="file:%s" % (disk / "tokens"))
+        assert head.startswith(b"Status: 503"), head
         assert b"Location:" not in head and b"Retry-After:" in head
-        assert json.loads(body)["error"]["code"] == "store_unavailable"
+        assert body["error"]["code"] == "store_unavailable"
         assert not list((disk / "tokens").glob("*/*.json")) and not list((disk / "tokens").glob("*/.tmp-*"))
     finally:
         subprocess.run(["umount", str(disk)], check=True)

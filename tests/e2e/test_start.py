@@ -5,15 +5,13 @@ import base64
 import hashlib
 import hmac
 import json
-import os
-import re
 import subprocess
 import time
-from pathlib import Path
 from urllib.parse import quote
 
 import pytest
 
+from cgirun import start_as_cgi
 from test_flow import assert_error, callback, finish, open_page, start
 
 # A complete 1x1 baseline JPEG (JFIF): what a phone camera sends, in miniature.
@@ -128,14 +126,6 @@ def test_api_certificate_from_another_ca_is_refused(stack, tmp_path):
     key, cert = tmp_path / "other.key", tmp_path / "other.crt"
     subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(key), "-out", str(cert),
                     "-days", "1", "-subj", "/CN=another CA"], check=True, capture_output=True)
-    config = Path(stack.run_dir, "ekyc.conf").read_text()
-    config = re.sub(r"(?m)^ca_file = .*$", "ca_file = %s" % cert, config)
-    config = re.sub(r"(?m)^store = .*$", "store = file:%s" % (tmp_path / "tokens"), config)
-    (tmp_path / "ekyc.conf").write_text(config)
-    binary = os.readlink("/proc/%s/exe" % Path(stack.run_dir, "pids", "start.pid").read_text().strip())
-    answer = subprocess.run([binary], env={"EKYC_CONFIG": str(tmp_path / "ekyc.conf"), "REQUEST_METHOD": "GET",
-                                           "DOCUMENT_URI": "/ekyc/start", "QUERY_STRING": ""},
-                            stdin=subprocess.DEVNULL, capture_output=True, timeout=30)
-    head, _, body = answer.stdout.partition(b"\r\n\r\n")
-    assert head.startswith(b"Status: 502"), answer.stdout[:300]
-    assert json.loads(body)["error"]["code"] == "upstream_tls"
+    head, body = start_as_cgi(stack, tmp_path, ca_file=cert, store="file:%s" % (tmp_path / "tokens"))
+    assert head.startswith(b"Status: 502"), head
+    assert body["error"]["code"] == "upstream_tls"

@@ -1,0 +1,24 @@
+"""The stack's own ekyc-start binary run once as plain CGI with a changed copy of the stack's
+config: how a test puts one request through a configuration the running stack does not have."""
+
+import json
+import os
+import re
+import subprocess
+from pathlib import Path
+
+
+def start_as_cgi(stack, directory: Path, **settings):
+    """GET /ekyc/start through the binary as CGI, with each `key=value` of `settings` replacing
+    that line of the stack's ekyc.conf. Returns (head, JSON body or None)."""
+    config = Path(stack.run_dir, "ekyc.conf").read_text()
+    for key, value in settings.items():
+        config = re.sub(r"(?m)^%s = .*$" % key, "%s = %s" % (key, value), config)
+    path = directory / "ekyc.conf"
+    path.write_text(config)
+    binary = os.readlink("/proc/%s/exe" % Path(stack.run_dir, "pids", "start.pid").read_text().strip())
+    answer = subprocess.run([binary], env={"EKYC_CONFIG": str(path), "REQUEST_METHOD": "GET",
+                                           "DOCUMENT_URI": "/ekyc/start", "QUERY_STRING": ""},
+                            stdin=subprocess.DEVNULL, capture_output=True, timeout=30)
+    head, _, body = answer.stdout.partition(b"\r\n\r\n")
+    return head, (json.loads(body) if body.startswith(b"{") else None)
