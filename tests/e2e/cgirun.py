@@ -2,7 +2,6 @@
 config: how a test puts one request through a configuration the running stack does not have."""
 
 import json
-import os
 import re
 import subprocess
 from pathlib import Path
@@ -16,7 +15,7 @@ def start_as_cgi(stack, directory: Path, **settings):
         config = re.sub(r"(?m)^%s = .*$" % key, "%s = %s" % (key, value), config)
     path = directory / "ekyc.conf"
     path.write_text(config)
-    binary = os.readlink("/proc/%s/exe" % Path(stack.run_dir, "pids", "start.pid").read_text().strip())
+    binary = str(Path(stack.bin_dir, "ekyc-start"))
     answer = subprocess.run([binary], env={"EKYC_CONFIG": str(path), "REQUEST_METHOD": "GET",
                                            "DOCUMENT_URI": "/ekyc/start", "QUERY_STRING": ""},
                             stdin=subprocess.DEVNULL, capture_output=True, timeout=30)
