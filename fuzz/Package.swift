@@ -1,8 +1,9 @@
 // swift-tools-version:6.0
 import PackageDescription
 
-/// libFuzzer targets over the parsers of the main package. Built only by `scripts/fuzz`
-/// (with `-sanitize=fuzzer`, which supplies `main`), so the main package's build is untouched.
+/// libFuzzer targets over the parsers and handlers of the main package, in a package of their
+/// own so the main package's build is untouched. `scripts/fuzz` builds them with
+/// `-sanitize=fuzzer`; built without it, each binary replays the files named on its command line.
 let fuzzTargets = [
     "query-cookie", "multipart", "token-id", "signed-link", "upstream-json", "token-record", "tc3-authorization",
     "start", "callback",
