@@ -28,7 +28,9 @@ public struct RequestAuthenticator: Sendable {
         guard let text = request.header("X-TC-Timestamp"), let timestamp = Int64(text) else {
             throw .invalidParameter("X-TC-Timestamp is missing or is not a Unix time in seconds.")
         }
-        guard abs(nowSeconds - timestamp) <= Self.allowedSkewSeconds else {
+        // A range check, not abs(now - timestamp): that difference overflows (a trap) for
+        // timestamps near Int64.min.
+        guard timestamp >= nowSeconds - Self.allowedSkewSeconds, timestamp <= nowSeconds + Self.allowedSkewSeconds else {
             throw .signatureExpire(timestamp: timestamp, now: nowSeconds)
         }
         guard authorization.secretId == credentials.secretId else {

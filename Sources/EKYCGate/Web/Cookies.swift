@@ -3,10 +3,12 @@ public enum Cookies {
     /// The value of cookie `name` in a `Cookie:` header, or nil.
     public static func value(_ name: String, in header: String?) -> String? {
         guard let header else { return nil }
-        for part in header.split(separator: ";") {
-            let pair = part.trimmed()
-            guard let eq = pair.firstIndex(of: "=") else { continue }
-            if pair[..<eq] == name { return String(pair[pair.index(after: eq)...]) }
+        // Split and compare bytes, as browsers do: ";" or "=" followed by a combining mark is
+        // one Character to Swift, and Character equality would match other spellings of a name.
+        for part in header.utf8.split(separator: UInt8(ascii: ";")) {
+            let pair = Substring(part).trimmed().utf8
+            guard let eq = pair.firstIndex(of: UInt8(ascii: "=")) else { continue }
+            if pair[..<eq].elementsEqual(name.utf8) { return String(Substring(pair[pair.index(after: eq)...])) }
         }
         return nil
     }

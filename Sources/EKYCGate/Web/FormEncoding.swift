@@ -4,10 +4,12 @@ public enum FormEncoding {
     /// because guessing what a forged or broken link meant is how injection starts.
     public static func parse(_ text: String) -> [(name: String, value: String)]? {
         var pairs: [(String, String)] = []
-        for part in text.split(separator: "&", omittingEmptySubsequences: true) {
-            let eq = part.firstIndex(of: "=") ?? part.endIndex
-            guard let name = decode(part[..<eq]) else { return nil }
-            let value = eq == part.endIndex ? "" : decode(part[part.index(after: eq)...])
+        // Split on bytes, as browsers and nginx do: to Swift, "&" or "=" followed by a combining
+        // mark is one Character, so a Character split would read another pair than they do.
+        for part in text.utf8.split(separator: UInt8(ascii: "&"), omittingEmptySubsequences: true) {
+            let eq = part.firstIndex(of: UInt8(ascii: "=")) ?? part.endIndex
+            guard let name = decode(utf8: part[..<eq]) else { return nil }
+            let value = eq == part.endIndex ? "" : decode(utf8: part[part.index(after: eq)...])
             guard let value else { return nil }
             pairs.append((name, value))
         }
@@ -20,9 +22,13 @@ public enum FormEncoding {
     }
 
     public static func decode(_ text: Substring) -> String? {
+        decode(utf8: text.utf8)
+    }
+
+    private static func decode(utf8 text: some Collection<UInt8>) -> String? {
         var bytes: [UInt8] = []
-        bytes.reserveCapacity(text.utf8.count)
-        var iterator = text.utf8.makeIterator()
+        bytes.reserveCapacity(text.count)
+        var iterator = text.makeIterator()
         while let byte = iterator.next() {
             switch byte {
             case UInt8(ascii: "+"): bytes.append(UInt8(ascii: " "))
