@@ -160,3 +160,46 @@ import HTTPClient
         #expect(api.resultCalls == 0)
     }
 }
+
+@Suite struct FinalResultCacheTests {
+    /// Counts reads, to show which answers the cache gave.
+    final class CountingStore: TokenStore, @unchecked Sendable {
+        let inner = MemoryTokenStore()
+        var loads = 0
+        func save(_ record: TokenRecord) throws(StoreError) { try inner.save(record) }
+        func load(token: String) throws(StoreError) -> TokenRecord? { loads += 1; return try inner.load(token: token) }
+        func sweep(now: Int64) throws(StoreError) -> Int { 0 }
+        func remove(token: String) throws(StoreError) { try inner.remove(token: token) }
+    }
+
+    @Test func aFinalResultIsAnsweredFromMemoryAfterwards() throws {
+        let session = String(repeating: "cd", count: 32)
+        let store = CountingStore()
+        try store.save(TokenRecord(token: Fixtures.token, created: 1_000, sessionHash: SessionID.hash(session), extra: nil))
+        let api = FakeFaceID()
+        api.resultAnswer = .success(GetResultResponse(errorCode: 0, errorMsg: "Success", requestId: "r"))
+        let handler = CallbackHandler(config: try Fixtures.config(), api: api, store: store, finals: FinalResultCache(), clock: { 2_000 })
+        let request = Fixtures.get("/ekyc/callback", query: "token=\(Fixtures.token)", cookie: "ekyc_session=\(session)")
+        #expect(handler.handle(request).status == 200)
+        #expect(store.loads == 1 && api.resultCalls == 1)
+        for _ in 0..<3 { #expect(handler.handle(request).status == 200) }
+        #expect(store.loads == 1 && api.resultCalls == 1, "answered from memory: no read, no API call")
+        let stranger = Fixtures.get("/ekyc/callback", query: "token=\(Fixtures.token)", cookie: "ekyc_session=" + String(repeating: "ef", count: 32))
+        #expect(handler.handle(stranger).status == 403, "the session check still applies")
+    }
+
+    @Test func boundedOldestFirst() {
+        let cache = FinalResultCache(capacity: 2)
+        for index in 0..<3 {
+            var record = TokenRecord(token: "TOKEN-\(index)-AAAAAAAAAAAA", created: 1, sessionHash: "", extra: nil)
+            record.status = .passed
+            cache.keep(record)
+        }
+        #expect(cache.record("TOKEN-0-AAAAAAAAAAAA") == nil)
+        #expect(cache.record("TOKEN-2-AAAAAAAAAAAA") != nil)
+        var pending = TokenRecord(token: "TOKEN-P-AAAAAAAAAAAA", created: 1, sessionHash: "", extra: nil)
+        pending.status = .pending
+        cache.keep(pending)
+        #expect(cache.record("TOKEN-P-AAAAAAAAAAAA") == nil, "only final records are kept")
+    }
+}

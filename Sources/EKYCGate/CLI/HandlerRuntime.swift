@@ -12,6 +12,8 @@ public final class HandlerRuntime: Sendable {
         public var config: HandlerConfig
         /// Each worker takes its store from here (the shared file store, or its own Redis connection).
         public var stores: TokenStores
+        /// Final results seen by this process, shared by its workers.
+        public var finals = FinalResultCache()
     }
 
     public let role: HandlerMain.Role
@@ -93,7 +95,7 @@ public final class HandlerRuntime: Sendable {
             let handler = StartHandler(config: config, api: api, store: store)
             serve = { handler.handle($0) }
         case .callback:
-            let handler = CallbackHandler(config: config, api: api, store: store)
+            let handler = CallbackHandler(config: config, api: api, store: store, finals: generation.finals)
             serve = { handler.handle($0) }
         }
         return { request in

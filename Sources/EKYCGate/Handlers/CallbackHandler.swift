@@ -11,10 +11,15 @@ public struct CallbackHandler {
     /// Seconds a browser should wait before asking again while the user is still on the page.
     public static let pendingRetrySeconds = 2
 
-    public init(config: HandlerConfig, api: any FaceIDAPI, store: any TokenStore, clock: @escaping () -> Int64 = WallClock.seconds) {
+    /// Final records already seen by this process (shared by its workers); nil to always read the store.
+    public let finals: FinalResultCache?
+
+    public init(config: HandlerConfig, api: any FaceIDAPI, store: any TokenStore, finals: FinalResultCache? = nil,
+                clock: @escaping () -> Int64 = WallClock.seconds) {
         self.config = config
         self.api = api
         self.store = store
+        self.finals = finals
         self.clock = clock
     }
 
@@ -68,10 +73,11 @@ public struct CallbackHandler {
     private func answer(token: String, caller: Caller) -> HTTPResponse {
         var record: TokenRecord
         do {
-            guard let found = try store.load(token: token) else {
+            guard let found = try finals?.record(token) ?? store.load(token: token) else {
                 return Answers.error(404, code: "unknown_token", message: "no verification with this token was started here")
             }
             record = found
+            finals?.keep(record)
         } catch {
             RequestLog.write("event=store_error \(error)")
             return Answers.error(503, code: "store_unavailable", message: "the token store cannot be read; retry shortly",
@@ -110,7 +116,10 @@ public struct CallbackHandler {
             errorCode: errorCode, errorMsg: result.errorMsg,
             reason: errorCode == 0 ? nil : ResultReason.of(errorCode: errorCode, detail: attempts.last).rawValue,
             attempts: attempts, requestId: result.requestId, completed: clock())
-        do { try store.save(record) } catch {
+        do {
+            try store.save(record)
+            finals?.keep(record)
+        } catch {
             // The verdict is still right; only the cache failed, so the next call asks the API again.
             RequestLog.write("event=store_error \(error)")
         }
