@@ -13,6 +13,7 @@ import json
 import os
 import random
 import signal
+import socket
 import subprocess
 import threading
 import time
@@ -30,36 +31,63 @@ class Supervisor:
 
     def __init__(self, stack, command, environment):
         self.stack, self.command, self.environment = stack, command, environment
-        self.stopping = threading.Event()
+        self.log = open(Path(stack.run_dir, "logs", "start.log"), "ab")
+        self.released = False
         self.child = None
         self.restarts = 0
         self.lock = threading.Lock()
         # A daemon: it keeps the handler running for later tests and must not hold pytest at exit.
         self.thread = threading.Thread(target=self.run, daemon=True)
 
+    def spawn(self):
+        child = subprocess.Popen(self.command, env=self.environment, stdin=subprocess.DEVNULL,
+                                 stdout=self.log, stderr=self.log)
+        Path(self.stack.run_dir, "pids", "start.pid").write_text(str(child.pid))
+        return child
+
     def run(self):
-        with open(Path(self.stack.run_dir, "logs", "start.log"), "ab") as log:
-            while not self.stopping.is_set():
-                child = subprocess.Popen(self.command, env=self.environment, stdin=subprocess.DEVNULL, stdout=log, stderr=log)
-                with self.lock:
-                    self.child = child
-                Path(self.stack.run_dir, "pids", "start.pid").write_text(str(child.pid))
-                child.wait()
-                if not self.stopping.is_set():
+        while True:
+            # The decision to restart is taken under the lock release() takes, so a handler
+            # killed just before release() is restarted by exactly one of the two.
+            with self.lock:
+                if self.released:
+                    return
+                if self.child is not None:
                     self.restarts += 1
+                self.child = child = self.spawn()
+            child.wait()
 
     def kill(self):
-        with self.lock:
-            if self.child and self.child.poll() is None:
-                os.kill(self.child.pid, signal.SIGKILL)
-
-    def stop(self):
-        self.stopping.set()
+        """SIGKILL, and back only once the handler is reaped: release() then sees it dead."""
         with self.lock:
             child = self.child
         if child and child.poll() is None:
-            child.terminate()
-        self.thread.join()
+            os.kill(child.pid, signal.SIGKILL)
+            child.wait()
+
+    def release(self):
+        """Stops supervising and leaves one handler running for the tests that follow (the
+        stack stops it by the PID in start.pid)."""
+        with self.lock:
+            self.released = True
+            if self.child.poll() is not None:
+                self.child = self.spawn()
+        self.wait_listening()
+
+    def wait_listening(self, seconds=10):
+        """Until the handler accepts on its socket: a restarted one needs a moment to bind."""
+        listen = self.command[self.command.index(b"--listen") + 1].decode()
+        path = listen.removeprefix("unix:")
+        deadline = time.monotonic() + seconds
+        while True:
+            with socket.socket(socket.AF_UNIX) as probe:
+                try:
+                    probe.connect(path)
+                    return
+                except OSError:
+                    if time.monotonic() > deadline:
+                        raise
+            time.sleep(0.02)
 
 
 def load(stack, deadline, results):
@@ -103,15 +131,16 @@ def test_kill_9_under_load_loses_no_acknowledged_token(stack, browser):
     for worker in workers:
         worker.start()
     try:
-        while time.monotonic() < deadline - 0.5:
+        while True:
             time.sleep(random.uniform(0.3, 1.2))
+            if time.monotonic() >= deadline - 0.5:
+                break
             supervisor.kill()
             kills += 1
     finally:
         for worker in workers:
             worker.join()
-    # Leave the supervised handler running for the tests that follow (stack_stop stops it by PID).
-    supervisor.stopping.set()
+    supervisor.release()
 
     statuses = [status for status, _ in results]
     acknowledged = [token for status, token in results if status == 303]
