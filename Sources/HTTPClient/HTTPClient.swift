@@ -28,10 +28,12 @@ public struct HTTPClientOptions: Sendable {
     }
 }
 
-/// One libcurl easy handle, owned by one worker thread and reused for every request so the
-/// connection to the API host stays alive (after swift-corelibs-foundation's `_EasyHandle`).
+/// One libcurl easy handle, owned by one worker thread and reused for every request; the
+/// transfer itself runs in the process's one multi handle (`TransferLoop`), whose kept-alive
+/// connections serve every client.
 public final class HTTPClient {
     private let handle: UnsafeMutableRawPointer
+    private let completion = Completion()
     private let options: HTTPClientOptions
     private let caStore: OpaquePointer
     /// curl writes its detailed message here; allocated once so the pointer stays valid.
@@ -39,10 +41,8 @@ public final class HTTPClient {
     fileprivate var responseBody: [UInt8] = []
     fileprivate var responseHeaders: [String: String] = [:]
 
-    private static let globalInit: Void = { curl_global_init(Int(CURL_GLOBAL_DEFAULT)) }()
-
     public init(options: HTTPClientOptions) throws(HTTPClientError) {
-        _ = Self.globalInit
+        _ = TransferLoop.shared   // curl_global_init, before the first easy handle
         guard let handle = curl_easy_init() else {
             throw HTTPClientError(kind: .setup, code: -1, message: "curl_easy_init failed", requestNotSent: true)
         }
@@ -66,7 +66,7 @@ public final class HTTPClient {
         responseBody.removeAll(keepingCapacity: true)
         responseHeaders.removeAll(keepingCapacity: true)
         errorBuffer[0] = 0
-        curl_easy_reset(handle)   // keeps the connection cache, drops the last request's options
+        curl_easy_reset(handle)   // drops the last request's options
 
         var list: UnsafeMutablePointer<curl_slist>? = nil
         for (name, value) in headers { list = curl_slist_append(list, "\(name): \(value)") }
@@ -77,6 +77,8 @@ public final class HTTPClient {
         try check(ekyc_curl_setopt_string(handle, CURLOPT_URL, url))
         try check(ekyc_curl_setopt_string(handle, CURLOPT_PROTOCOLS_STR, "http,https"))
         try check(ekyc_curl_setopt_long(handle, CURLOPT_NOSIGNAL, 1))
+        // Over HTTP/2, a call waits for a stream on the open connection rather than opening another.
+        try check(ekyc_curl_setopt_long(handle, CURLOPT_PIPEWAIT, 1))
         try check(ekyc_curl_setopt_long(handle, CURLOPT_CONNECTTIMEOUT_MS, options.connectTimeoutMilliseconds))
         try check(ekyc_curl_setopt_long(handle, CURLOPT_TIMEOUT_MS, options.totalTimeoutMilliseconds))
         try check(ekyc_curl_setopt_long(handle, CURLOPT_SSL_VERIFYPEER, 1))
@@ -93,6 +95,7 @@ public final class HTTPClient {
         let me = Unmanaged.passUnretained(self).toOpaque()
         try check(ekyc_curl_setopt_pointer(handle, CURLOPT_WRITEDATA, me))
         try check(ekyc_curl_setopt_write_function(handle, { data, size, count, userdata in
+            // On the I/O thread, while the owning worker waits in `Completion.wait`.
             let client = Unmanaged<HTTPClient>.fromOpaque(userdata!).takeUnretainedValue()
             let n = size * count
             data!.withMemoryRebound(to: UInt8.self, capacity: n) { client.responseBody.append(contentsOf: UnsafeBufferPointer(start: $0, count: n)) }
@@ -114,7 +117,7 @@ public final class HTTPClient {
         let code: CURLcode = body.withUnsafeBufferPointer { buffer in
             // COPYPOSTFIELDS would copy the body; POSTFIELDS points at it for the call's duration.
             _ = ekyc_curl_setopt_pointer(handle, CURLOPT_POSTFIELDS, UnsafeMutableRawPointer(mutating: buffer.baseAddress ?? UnsafePointer(bitPattern: 1)!))
-            return curl_easy_perform(handle)
+            return TransferLoop.shared.perform(handle, completion: completion)
         }
         try check(code)
         var status = 0
@@ -142,8 +145,12 @@ public final class HTTPClient {
 }
 
 extension Substring {
+    /// Trims on Unicode scalars: to Swift, the "\r\n" ending every header line is one Character,
+    /// which a Character comparison with "\r" or "\n" never matches.
     fileprivate func trimmingWhitespace() -> String {
-        let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\r" || $0 == "\n" }
-        return String(drop(while: isSpace).reversed().drop(while: isSpace).reversed())
+        let isSpace: (Unicode.Scalar) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\r" || $0 == "\n" }
+        let scalars = unicodeScalars
+        guard let first = scalars.firstIndex(where: { !isSpace($0) }), let last = scalars.lastIndex(where: { !isSpace($0) }) else { return "" }
+        return String(scalars[first...last])
     }
 }
