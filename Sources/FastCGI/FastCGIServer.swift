@@ -37,6 +37,9 @@ public final class FastCGIServer: @unchecked Sendable {
     /// - Parameters:
     ///   - listenFD: a listening socket (from `ListenAddress.open` or fd 0 inherited from spawn-fcgi).
     ///   - maxBodyBytes: bodies declared larger than this are not read (`HTTPRequest.bodyOmitted`).
+    /// glibc's default starting threshold, fixed so it stops adapting.
+    static let mmapThresholdBytes: Int32 = 128 * 1024
+
     public init(listenFD: Int32, workers: Int, maxBodyBytes: Int, hooks: ServerHooks = ServerHooks(),
                 makeHandler: @escaping @Sendable () -> Handler) {
         self.listenFD = listenFD
@@ -52,6 +55,10 @@ public final class FastCGIServer: @unchecked Sendable {
         if FCGX_Init() != 0 { throw .libraryInit }
         // A browser that hangs up mid-answer must not kill the process.
         signal(SIGPIPE, SIG_IGN)
+        // Request bodies of megabytes (an 8 MB photo) are mapped and given back when freed. Left
+        // to itself, glibc raises its mmap threshold to the largest block freed so far, so after
+        // one upload every later one lands in a worker's heap and stays resident after the answer.
+        mallopt(M_MMAP_THRESHOLD, Self.mmapThresholdBytes)
         // Workers inherit this mask, so the stop signals reach only the waiter thread below.
         var stopSignals = sigset_t()
         sigemptyset(&stopSignals)

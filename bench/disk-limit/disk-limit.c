@@ -1,0 +1,88 @@
+/* limit-disk: how many token records a second this file system makes durable the way the
+ * store's contract says (DESIGN.md, "Token store"), with no handler in the way. N threads, each
+ * in a loop: open a temp file O_EXCL 0600 in one of 256 shard directories, write a record-sized
+ * buffer, fdatasync, close, rename to the final name, fsync the directory. Prints the records
+ * per second over the run.
+ *
+ * usage: disk-limit DIRECTORY THREADS SECONDS [RECORD_BYTES]   (DIRECTORY must exist, empty) */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+static const char *base;
+static double seconds;
+static size_t record_bytes = 600;
+static long total;
+static pthread_mutex_t total_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static double now(void) {
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return t.tv_sec + t.tv_nsec / 1e9;
+}
+
+static void fail(const char *call, const char *path) {
+    fprintf(stderr, "disk-limit: %s %s: %s\n", call, path, strerror(errno));
+    exit(1);
+}
+
+static void *writer(void *arg) {
+    long id = (long)arg, count = 0;
+    char *record = malloc(record_bytes);
+    memset(record, '{', record_bytes);
+    char dir[4096], temp[4200], final[4200];
+    double end = now() + seconds;
+    while (now() < end) {
+        snprintf(dir, sizeof dir, "%s/%02lx", base, (id * 131 + count) % 256);
+        snprintf(temp, sizeof temp, "%s/.tmp-%ld-%ld", dir, id, count);
+        snprintf(final, sizeof final, "%s/%ld-%ld.json", dir, id, count);
+        int fd = open(temp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+        if (fd < 0) fail("open", temp);
+        if (write(fd, record, record_bytes) != (ssize_t)record_bytes) fail("write", temp);
+        if (fdatasync(fd) != 0) fail("fdatasync", temp);
+        close(fd);
+        if (rename(temp, final) != 0) fail("rename", temp);
+        int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (dfd < 0 || fsync(dfd) != 0) fail("fsync", dir);
+        close(dfd);
+        count++;
+    }
+    pthread_mutex_lock(&total_lock);
+    total += count;
+    pthread_mutex_unlock(&total_lock);
+    free(record);
+    return NULL;
+}
+
+int main(int argc, char **argv) {
+    if (argc < 4) {
+        fprintf(stderr, "usage: disk-limit DIRECTORY THREADS SECONDS [RECORD_BYTES]\n");
+        return 2;
+    }
+    base = argv[1];
+    int threads = atoi(argv[2]);
+    seconds = atof(argv[3]);
+    if (argc > 4) record_bytes = (size_t)atol(argv[4]);
+    if (threads < 1 || threads > 4096 || seconds <= 0 || record_bytes < 1) {
+        fprintf(stderr, "disk-limit: THREADS 1..4096, SECONDS > 0, RECORD_BYTES > 0\n");
+        return 2;
+    }
+    char dir[4096];
+    for (int shard = 0; shard < 256; shard++) {
+        snprintf(dir, sizeof dir, "%s/%02x", base, shard);
+        if (mkdir(dir, 0700) != 0 && errno != EEXIST) fail("mkdir", dir);
+    }
+    pthread_t *ids = calloc((size_t)threads, sizeof *ids);
+    for (long i = 0; i < threads; i++)
+        if (pthread_create(&ids[i], NULL, writer, (void *)i) != 0) fail("pthread_create", "");
+    for (int i = 0; i < threads; i++) pthread_join(ids[i], NULL);
+    printf("%.1f\n", total / seconds);
+    return 0;
+}
