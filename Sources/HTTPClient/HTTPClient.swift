@@ -41,6 +41,8 @@ public final class HTTPClient {
     fileprivate var responseBody: [UInt8] = []
     fileprivate var responseHeaders: [String: String] = [:]
 
+    static let maxIdleSeconds = 20
+
     public init(options: HTTPClientOptions) throws(HTTPClientError) {
         _ = TransferLoop.shared   // curl_global_init, before the first easy handle
         guard let handle = curl_easy_init() else {
@@ -77,6 +79,10 @@ public final class HTTPClient {
         try check(ekyc_curl_setopt_string(handle, CURLOPT_URL, url))
         try check(ekyc_curl_setopt_string(handle, CURLOPT_PROTOCOLS_STR, "http,https"))
         try check(ekyc_curl_setopt_long(handle, CURLOPT_NOSIGNAL, 1))
+        // A connection idle longer than this is not reused but closed: servers drop idle ones
+        // (nginx after 75 s, many load balancers after 60 s), and a call sent the moment the
+        // server closes fails with a network error (seen: 6 STARTs after a minute of quiet).
+        try check(ekyc_curl_setopt_long(handle, CURLOPT_MAXAGE_CONN, Self.maxIdleSeconds))
         // Over HTTP/2, a call waits for a stream on the open connection rather than opening another.
         try check(ekyc_curl_setopt_long(handle, CURLOPT_PIPEWAIT, 1))
         try check(ekyc_curl_setopt_long(handle, CURLOPT_CONNECTTIMEOUT_MS, options.connectTimeoutMilliseconds))

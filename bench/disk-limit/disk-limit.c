@@ -2,7 +2,7 @@
  * store's contract says (DESIGN.md, "Token store"), with no handler in the way. N threads, each
  * in a loop: open a temp file O_EXCL 0600 in one of 256 shard directories, write a record-sized
  * buffer, fdatasync, close, rename to the final name, fsync the directory. Prints the records
- * per second over the run.
+ * per second over the run and the 99th percentile of one record's time in milliseconds.
  *
  * usage: disk-limit DIRECTORY THREADS SECONDS [RECORD_BYTES]   (DIRECTORY must exist, empty) */
 #define _GNU_SOURCE
@@ -20,6 +20,8 @@ static const char *base;
 static double seconds;
 static size_t record_bytes = 600;
 static long total;
+static double *latencies;   /* every record's time in seconds, of all threads */
+static size_t latency_count, latency_capacity;
 static pthread_mutex_t total_lock = PTHREAD_MUTEX_INITIALIZER;
 
 static double now(void) {
@@ -35,11 +37,14 @@ static void fail(const char *call, const char *path) {
 
 static void *writer(void *arg) {
     long id = (long)arg, count = 0;
+    size_t mine_count = 0, mine_capacity = 1024;
+    double *mine = malloc(mine_capacity * sizeof *mine);
     char *record = malloc(record_bytes);
     memset(record, '{', record_bytes);
     char dir[4096], temp[4200], final[4200];
     double end = now() + seconds;
-    while (now() < end) {
+    double started;
+    while ((started = now()) < end) {
         snprintf(dir, sizeof dir, "%s/%02lx", base, (id * 131 + count) % 256);
         snprintf(temp, sizeof temp, "%s/.tmp-%ld-%ld", dir, id, count);
         snprintf(final, sizeof final, "%s/%ld-%ld.json", dir, id, count);
@@ -53,12 +58,26 @@ static void *writer(void *arg) {
         if (dfd < 0 || fsync(dfd) != 0) fail("fsync", dir);
         close(dfd);
         count++;
+        if (mine_count == mine_capacity) mine = realloc(mine, (mine_capacity *= 2) * sizeof *mine);
+        mine[mine_count++] = now() - started;
     }
     pthread_mutex_lock(&total_lock);
     total += count;
+    if (latency_count + mine_count > latency_capacity) {
+        latency_capacity = (latency_count + mine_count) * 2;
+        latencies = realloc(latencies, latency_capacity * sizeof *latencies);
+    }
+    memcpy(latencies + latency_count, mine, mine_count * sizeof *mine);
+    latency_count += mine_count;
     pthread_mutex_unlock(&total_lock);
+    free(mine);
     free(record);
     return NULL;
+}
+
+static int compare(const void *a, const void *b) {
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
 }
 
 int main(int argc, char **argv) {
@@ -83,6 +102,8 @@ int main(int argc, char **argv) {
     for (long i = 0; i < threads; i++)
         if (pthread_create(&ids[i], NULL, writer, (void *)i) != 0) fail("pthread_create", "");
     for (int i = 0; i < threads; i++) pthread_join(ids[i], NULL);
-    printf("%.1f\n", total / seconds);
+    qsort(latencies, latency_count, sizeof *latencies, compare);
+    double p99 = latency_count ? latencies[(size_t)(latency_count * 0.99)] : 0;
+    printf("%.1f %.2f\n", total / seconds, p99 * 1000);
     return 0;
 }

@@ -130,7 +130,7 @@ stack_start() {
   for svc in "${STACK_SERVICES[@]}"; do
     local exe
     exe="$bin/$(stack_binary "$svc")"
-    [ -x "$exe" ] || { echo "stack: $exe not found; build with: swift build -c release" >&2; return 1; }
+    [ -x "$exe" ] || { echo "stack: $exe not found; build with: swift build -c release --static-swift-stdlib" >&2; return 1; }
     "${clean_env[@]}" "$exe" --config "$run/$(stack_config "$svc")" --listen "unix:$run/$svc.sock" --socket-mode 0666 \
       </dev/null >>"$run/logs/$svc.log" 2>&1 &
     echo $! >"$run/pids/$svc.pid"

@@ -24,17 +24,23 @@ public enum UpstreamErrors {
             }
             return Answers.error(502, code: "upstream_error", message: "\(action) failed: \(code): \(message)", requestId: requestId)
         case let .transport(transport):
+            var response: HTTPResponse
             switch transport.kind {
             case .timeout:
-                return Answers.error(504, code: "upstream_timeout",
-                                     message: "the eKYC API did not answer in time (\(transport.message)); retry")
+                response = Answers.error(504, code: "upstream_timeout",
+                                         message: "the eKYC API did not answer in time (\(transport.message)); retry")
             case .tls:
-                return Answers.error(502, code: "upstream_tls",
-                                     message: "TLS to the eKYC API failed (\(transport.message)); check ca_file and endpoint")
+                response = Answers.error(502, code: "upstream_tls",
+                                         message: "TLS to the eKYC API failed (\(transport.message)); check ca_file and endpoint")
             case .network, .setup:
-                return Answers.error(502, code: "upstream_unreachable",
-                                     message: "cannot reach the eKYC API (\(transport.message))")
+                response = Answers.error(502, code: "upstream_unreachable",
+                                         message: "cannot reach the eKYC API (\(transport.message))")
             }
+            // The operator reads the log, not the browser's answer: curl's own words go there too
+            // (host, port and what failed; never a header or body).
+            response.logFields.append(("curl", "\(transport.code)"))
+            response.logFields.append(("detail", transport.message))
+            return response
         case let .httpStatus(status, _):
             return Answers.error(502, code: "upstream_http", message: "the eKYC API answered HTTP \(status) to \(action)")
         case let .malformed(why):
