@@ -90,66 +90,79 @@ public enum JSONValue: Sendable, Equatable, Codable {
 
     /// Compact JSON text in key order; non-ASCII stays UTF-8, control characters escaped.
     public func serialized() -> String {
-        var out = ""
+        String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// The JSON text as UTF-8, written byte by byte: answers are built on every request.
+    public var bytes: [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(256)
         write(to: &out)
         return out
     }
 
-    public var bytes: [UInt8] { Array(serialized().utf8) }
-
-    private func write(to out: inout String) {
+    private func write(to out: inout [UInt8]) {
         switch self {
-        case .null: out += "null"
-        case .bool(let v): out += v ? "true" : "false"
-        case .integer(let v): out += String(v)
+        case .null: out += "null".utf8
+        case .bool(let v): out += (v ? "true" : "false").utf8
+        case .integer(let v): out += String(v).utf8
         case .number(let v):
-            if v.isFinite, v == v.rounded(), abs(v) < 1e15 { out += String(Int64(v)) }
-            else if v.isFinite { out += "\(v)" }
-            else { out += "null" }
+            if v.isFinite, v == v.rounded(), abs(v) < 1e15 { out += String(Int64(v)).utf8 }
+            else if v.isFinite { out += "\(v)".utf8 }
+            else { out += "null".utf8 }
         case .string(let v): Self.writeString(v, to: &out)
         case .array(let items):
-            out += "["
+            out.append(UInt8(ascii: "["))
             for (index, item) in items.enumerated() {
-                if index > 0 { out += "," }
+                if index > 0 { out.append(UInt8(ascii: ",")) }
                 item.write(to: &out)
             }
-            out += "]"
+            out.append(UInt8(ascii: "]"))
         case .object(let pairs):
-            out += "{"
+            out.append(UInt8(ascii: "{"))
             for (index, (key, value)) in pairs.enumerated() {
-                if index > 0 { out += "," }
+                if index > 0 { out.append(UInt8(ascii: ",")) }
                 Self.writeString(key, to: &out)
-                out += ":"
+                out.append(UInt8(ascii: ":"))
                 value.write(to: &out)
             }
-            out += "}"
+            out.append(UInt8(ascii: "}"))
         }
     }
 
-    private static func writeString(_ value: String, to out: inout String) {
-        out += "\""
-        for scalar in value.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            // Escaped so an answer can never close a <script> block it is embedded in.
-            case "<": out += "\\u003c"
-            case ">": out += "\\u003e"
-            case "\u{2028}": out += "\\u2028"
-            case "\u{2029}": out += "\\u2029"
-            default:
-                if scalar.value < 0x20 {
-                    let hex = String(scalar.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    out.unicodeScalars.append(scalar)
+    private static let hexDigits = Array("0123456789abcdef".utf8)
+
+    private static func writeString(_ value: String, to out: inout [UInt8]) {
+        out.append(UInt8(ascii: "\""))
+        var value = value
+        value.withUTF8 { utf8 in
+            var i = 0
+            while i < utf8.count {
+                let byte = utf8[i]
+                i += 1
+                switch byte {
+                case UInt8(ascii: "\""): out += #"\""#.utf8
+                case UInt8(ascii: "\\"): out += #"\\"#.utf8
+                case UInt8(ascii: "\n"): out += #"\n"#.utf8
+                case UInt8(ascii: "\r"): out += #"\r"#.utf8
+                case UInt8(ascii: "\t"): out += #"\t"#.utf8
+                // Escaped so an answer can never close a <script> block it is embedded in.
+                case UInt8(ascii: "<"): out += #"\u003c"#.utf8
+                case UInt8(ascii: ">"): out += #"\u003e"#.utf8
+                case 0..<0x20:
+                    out += #"\u00"#.utf8
+                    out.append(hexDigits[Int(byte >> 4)])
+                    out.append(hexDigits[Int(byte & 15)])
+                // U+2028 and U+2029 (E2 80 A8/A9) end a line in JavaScript: escaped for the same reason.
+                case 0xE2 where i + 1 < utf8.count && utf8[i] == 0x80 && (utf8[i + 1] == 0xA8 || utf8[i + 1] == 0xA9):
+                    out += (utf8[i + 1] == 0xA8 ? #"\u2028"# : #"\u2029"#).utf8
+                    i += 2
+                default:
+                    out.append(byte)
                 }
             }
         }
-        out += "\""
+        out.append(UInt8(ascii: "\""))
     }
 
     /// Parses JSON text; nil when it is not JSON.
