@@ -73,16 +73,23 @@ public final class FastCGIServer: @unchecked Sendable {
         pthread_attr_init(&attributes)
         defer { pthread_attr_destroy(&attributes) }
         pthread_attr_setstacksize(&attributes, Self.workerStackBytes)
-        for _ in 0..<workers {
-            let box = Unmanaged.passRetained(self).toOpaque()
+        let baton = AcceptBaton(workers: workers)
+        final class Start {
+            let server: FastCGIServer
+            let baton: AcceptBaton
+            let index: Int
+            init(server: FastCGIServer, baton: AcceptBaton, index: Int) { (self.server, self.baton, self.index) = (server, baton, index) }
+        }
+        for index in 0..<workers {
+            let box = Unmanaged.passRetained(Start(server: self, baton: baton, index: index)).toOpaque()
             var thread = pthread_t()
             let rc = pthread_create(&thread, &attributes, { raw in
-                let server = Unmanaged<FastCGIServer>.fromOpaque(raw!).takeRetainedValue()
-                server.workerLoop()
+                let start = Unmanaged<Start>.fromOpaque(raw!).takeRetainedValue()
+                start.server.workerLoop(index: start.index, baton: start.baton)
                 return nil
             }, box)
             guard rc == 0 else {
-                Unmanaged<FastCGIServer>.fromOpaque(box).release()
+                Unmanaged<Start>.fromOpaque(box).release()
                 throw .threadStart(errno: rc)
             }
             threads.append(thread)
@@ -120,16 +127,23 @@ public final class FastCGIServer: @unchecked Sendable {
         pthread_detach(thread)
     }
 
-    private func workerLoop() {
+    private func workerLoop(index: Int, baton: AcceptBaton) {
         let handler = makeHandler()
         var request = FCGX_Request()
         guard FCGX_InitRequest(&request, listenFD, 0) == 0 else { return }
-        while FCGX_Accept_r(&request) >= 0 {
+        while true {
+            baton.lead(index)
+            let accepted = FCGX_Accept_r(&request) >= 0
+            baton.handOff()
+            guard accepted else { break }
             let started = MonotonicClock.nowNanoseconds()
             hooks.requestStarted()
             let httpRequest = Self.readRequest(&request, maxBodyBytes: maxBodyBytes)
             let response = handler(httpRequest)
             Self.write(response, to: request.out)
+            // A connection nginx wants kept (fastcgi_keep_conn) is closed all the same: the next
+            // FCGX_Accept_r would wait for its next request while holding the baton.
+            request.keepConnection = 0
             FCGX_Finish_r(&request)
             let milliseconds = MonotonicClock.millisecondsSince(started)
             hooks.requestFinished(httpRequest, response, milliseconds)

@@ -30,9 +30,11 @@ public struct HTTPClientOptions: Sendable {
 
 /// One libcurl easy handle, owned by one worker thread and reused for every request; the
 /// transfer itself runs in the process's one multi handle (`TransferLoop`), whose kept-alive
-/// connections serve every client.
+/// connections serve every client. libcurl is initialised on the first call, not before: a
+/// callback answered from the store (every CGI run of one, most reads of a final result) never
+/// pays for it, and idle workers hold no easy handle.
 public final class HTTPClient {
-    private let handle: UnsafeMutableRawPointer
+    private var handle: UnsafeMutableRawPointer?
     private let completion = Completion()
     private let options: HTTPClientOptions
     private let caStore: OpaquePointer
@@ -43,28 +45,30 @@ public final class HTTPClient {
 
     static let maxIdleSeconds = 20
 
+    /// Loads the CA store now, so a bad `ca_file` stops the handler at start-up.
     public init(options: HTTPClientOptions) throws(HTTPClientError) {
-        _ = TransferLoop.shared   // curl_global_init, before the first easy handle
-        guard let handle = curl_easy_init() else {
-            throw HTTPClientError(kind: .setup, code: -1, message: "curl_easy_init failed", requestNotSent: true)
-        }
         guard let store = SharedCAStore.store(file: options.caFile) else {
-            curl_easy_cleanup(handle)
             throw HTTPClientError(kind: .tls, code: -1, message: "cannot load the CA certificates from \(options.caFile ?? "the system's default locations") (check ca_file: a PEM file)", requestNotSent: true)
         }
-        self.handle = handle
         self.options = options
         self.caStore = store
         errorBuffer[0] = 0
     }
 
     deinit {
-        curl_easy_cleanup(handle)
+        if let handle { curl_easy_cleanup(handle) }
         errorBuffer.deallocate()
     }
 
     /// POSTs `body` to `url` and returns the answer, or throws when no answer came.
     public func post(url: String, headers: [(String, String)], body: [UInt8]) throws(HTTPClientError) -> HTTPClientResponse {
+        if handle == nil {
+            _ = TransferLoop.shared   // curl_global_init, before the first easy handle
+            handle = curl_easy_init()
+        }
+        guard let handle else {
+            throw HTTPClientError(kind: .setup, code: -1, message: "curl_easy_init failed (out of memory?)", requestNotSent: true)
+        }
         responseBody.removeAll(keepingCapacity: true)
         responseHeaders.removeAll(keepingCapacity: true)
         errorBuffer[0] = 0
