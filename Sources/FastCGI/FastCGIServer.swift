@@ -3,7 +3,7 @@ import Glibc
 #endif
 import CFastCGI
 
-/// A request handler; each worker thread makes its own (its own curl handle, its own buffers).
+/// A request handler; each worker thread makes its own (its own API client, its own buffers).
 public typealias Handler = (HTTPRequest) -> HTTPResponse
 
 /// What the application hears from the server: requests in flight (for a status page) and

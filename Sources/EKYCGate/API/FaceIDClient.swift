@@ -5,7 +5,7 @@ import Foundation
 #endif
 public import HTTPClient
 
-/// Calls the FaceID API: JSON body, TC3-signed headers, one reused curl handle (so one
+/// Calls the FaceID API: JSON body, TC3-signed headers, one reused curl easy handle (so one
 /// instance per worker thread), `Response.Error` turned into `FaceIDError.api`.
 public final class FaceIDClient: FaceIDAPI {
     private let credentials: Credentials

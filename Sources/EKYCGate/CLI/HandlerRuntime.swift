@@ -62,8 +62,8 @@ public final class HandlerRuntime: Sendable {
                            reload: { [self] in reload() })
     }
 
-    /// One worker's handler: its own API client (own curl handle and kept-alive connection),
-    /// rebuilt when the configuration generation changes.
+    /// One worker's handler: its own API client (its own curl easy handle; the connections are
+    /// the process's, in `TransferLoop`), rebuilt when the configuration generation changes.
     public func makeHandler() -> Handler {
         var built: (number: Int, handler: Handler)?
         return { [self] request in

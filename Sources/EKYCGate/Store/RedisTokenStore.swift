@@ -13,7 +13,7 @@ import RedisClient
 /// `keepUntil` (3 days: the start window is inside that), and a final record is written once.
 ///
 /// One connection per instance: the handlers make one instance per worker thread, so each
-/// worker has its own connection and never waits for another (as with its curl handle). The
+/// worker has its own connection and never waits for another. The
 /// mutex only keeps the type honestly `Sendable`; it is never contended.
 ///
 /// A failed command drops the connection and the next call connects again. A command on a
