@@ -92,9 +92,9 @@ public struct SandboxAPI: Sendable {
         var members: [(String, JSONValue)] = []
         if case .object(let existing) = response { members = existing.filter { $0.0 != "RequestId" } }
         members.append(("RequestId", .string(requestId)))
-        let text = JSONValue.object([("Response", .object(members))]).serialized()
+        let body = JSONValue.object([("Response", .object(members))]).bytes
         var log: [(key: String, value: String)] = [("action", action.isEmpty ? "-" : action), ("request_id", requestId)]
         if let error { log.append(("error", error)) }
-        return HTTPResponse(status: 200, headers: [("Content-Type", "application/json")], body: Array(text.utf8), logFields: log)
+        return HTTPResponse(status: 200, headers: [("Content-Type", "application/json")], body: body, logFields: log)
     }
 }

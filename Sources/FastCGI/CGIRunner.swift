@@ -22,7 +22,7 @@ public enum CGIRunner {
             request = HTTPRequest(params: params, body: readStandardInput(count: declared))
         }
         let response = handler(request)
-        var out = Array(response.cgiHead().utf8)
+        var out = response.cgiHeadBytes()
         out += response.body
         writeAll(1, out)
         RequestLog.write(RequestLog.line(request: request, response: response,
