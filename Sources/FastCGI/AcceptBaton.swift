@@ -51,12 +51,12 @@ final class AcceptBaton: @unchecked Sendable {
     /// Called by the leader once accept returned: the last worker to go idle leads next.
     func handOff() {
         pthread_mutex_lock(mutex)
-        if let next = idle.popLast() {
-            promoted[next] = true
-            pthread_cond_signal(conditions + next)
-        } else {
-            leading = false
-        }
+        let next = idle.popLast()
+        if let next { promoted[next] = true } else { leading = false }
         pthread_mutex_unlock(mutex)
+        // After the unlock, so the woken worker does not block again on the mutex this thread
+        // still holds. A late signal wakes a worker that is waiting for another turn by then;
+        // it re-checks `promoted` and waits on.
+        if let next { pthread_cond_signal(conditions + next) }
     }
 }

@@ -23,12 +23,15 @@ final class Completion: @unchecked Sendable {
         mutex.deallocate()
     }
 
-    /// Called once per transfer by the I/O thread.
+    /// Called once per transfer by the I/O thread, which holds a reference to `self` meanwhile.
     func finish(_ code: CURLcode) {
         pthread_mutex_lock(mutex)
         result = code
-        pthread_cond_signal(condition)
         pthread_mutex_unlock(mutex)
+        // Signalled after the unlock: a waiter woken while the mutex is still held would only
+        // block again on the mutex, one more sleep and wake-up per call. A late signal finds
+        // no waiter or one that re-checks `result`, so it is harmless.
+        pthread_cond_signal(condition)
     }
 
     /// Blocks until `finish`, then clears the result for the next transfer.

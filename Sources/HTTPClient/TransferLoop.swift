@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import CCurl
+import Synchronization
 
 /// Every API call of the process goes through one libcurl multi handle, driven by one I/O thread.
 ///
@@ -20,6 +21,9 @@ final class TransferLoop: @unchecked Sendable {
     private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
     /// Handed over by workers, guarded by `mutex`; taken by the I/O thread.
     private var submitted: [(easy: UnsafeMutableRawPointer, completion: Completion)] = []
+    /// Set once `submitted` has something, so the I/O thread takes the mutex only then: it runs
+    /// its loop for every socket event, and each lock it took there collided with workers.
+    private let hasSubmitted = Atomic<Bool>(false)
     /// The I/O thread's own: transfers in the multi.
     private var running: [UnsafeMutableRawPointer: Completion] = [:]
     private var started = false
@@ -44,6 +48,7 @@ final class TransferLoop: @unchecked Sendable {
         }
         submitted.append((easy, completion))
         pthread_mutex_unlock(mutex)
+        hasSubmitted.store(true, ordering: .releasing)
         // The only multi call that is safe from another thread: interrupts curl_multi_poll.
         curl_multi_wakeup(multi)
         return completion.wait()
@@ -67,12 +72,16 @@ final class TransferLoop: @unchecked Sendable {
         sigfillset(&all)
         pthread_sigmask(SIG_BLOCK, &all, nil)
         var stillRunning: Int32 = 0
+        // Swapped with `submitted` under the mutex: the lock is held for an exchange of two
+        // buffers, never for an allocation.
+        var taken: [(easy: UnsafeMutableRawPointer, completion: Completion)] = []
         while true {
-            pthread_mutex_lock(mutex)
-            let new = submitted
-            submitted.removeAll(keepingCapacity: true)
-            pthread_mutex_unlock(mutex)
-            for (easy, completion) in new {
+            if hasSubmitted.exchange(false, ordering: .acquiring) {
+                pthread_mutex_lock(mutex)
+                swap(&taken, &submitted)
+                pthread_mutex_unlock(mutex)
+            }
+            for (easy, completion) in taken {
                 let code = curl_multi_add_handle(multi, easy)
                 if code == CURLM_OK {
                     running[easy] = completion
@@ -80,6 +89,7 @@ final class TransferLoop: @unchecked Sendable {
                     completion.finish(CURLE_FAILED_INIT)
                 }
             }
+            taken.removeAll(keepingCapacity: true)
             curl_multi_perform(multi, &stillRunning)
             var left: Int32 = 0
             while let message = curl_multi_info_read(multi, &left) {
