@@ -79,36 +79,51 @@ public final class FaceIDClient: FaceIDAPI {
 
 /// Turns an HTTP answer of the API into a model or a `FaceIDError`, without any I/O.
 public enum FaceIDResponseDecoder {
-    private struct ErrorEnvelope: Decodable {
-        struct Body: Decodable {
-            struct APIError: Decodable {
-                var Code: String?
-                var Message: String?
-            }
-            var Error: APIError?
-            var RequestId: String?
-        }
-        var Response: Body
+    private struct APIError: Decodable {
+        var Code: String?
+        var Message: String?
     }
 
+    /// `{"Response": …}` read in one pass: an `Error` in it, or else the answer. Whether the answer
+    /// matched is kept apart from whether there was a `Response` object at all, for the messages.
     private struct Envelope<Answer: Decodable>: Decodable {
-        var Response: Answer
+        enum Content {
+            case error(APIError, requestId: String?)
+            case answer(Result<Answer, any Error>)
+        }
+        let content: Content
+
+        private enum Keys: String, CodingKey { case Response }
+        private enum ResponseKeys: String, CodingKey { case Error, RequestId }
+
+        init(from decoder: any Decoder) throws {
+            let outer = try decoder.container(keyedBy: Keys.self)
+            let response = try outer.nestedContainer(keyedBy: ResponseKeys.self, forKey: .Response)
+            let error = try response.decodeIfPresent(APIError.self, forKey: .Error)
+            let requestId = try response.decodeIfPresent(String.self, forKey: .RequestId)
+            if let error {
+                content = .error(error, requestId: requestId)
+            } else {
+                content = .answer(Result { try outer.decode(Answer.self, forKey: .Response) })
+            }
+        }
     }
 
     public static func decode<Answer: Decodable>(_ type: Answer.Type, status: Int, contentType: String?, body: [UInt8]) throws(FaceIDError) -> Answer {
         guard status == 200 else {
             throw .httpStatus(status, bodyStart: String(decoding: body.prefix(200), as: UTF8.self))
         }
-        let data = Data(body)
-        let envelope: ErrorEnvelope
-        do { envelope = try JSONDecoder().decode(ErrorEnvelope.self, from: data) } catch {
+        let envelope: Envelope<Answer>
+        do { envelope = try JSONDecoder().decode(Envelope<Answer>.self, from: Data(body)) } catch {
             let start = String(decoding: body.prefix(80), as: UTF8.self)
             throw .malformed("no JSON object with \"Response\" (content-type \(contentType ?? "none"), \(body.count) bytes, starting \(start.debugDescription))")
         }
-        if let apiError = envelope.Response.Error {
-            throw .api(code: apiError.Code ?? "UnknownError", message: apiError.Message ?? "", requestId: envelope.Response.RequestId)
-        }
-        do { return try JSONDecoder().decode(Envelope<Answer>.self, from: data).Response } catch {
+        switch envelope.content {
+        case .error(let apiError, let requestId):
+            throw .api(code: apiError.Code ?? "UnknownError", message: apiError.Message ?? "", requestId: requestId)
+        case .answer(.success(let answer)):
+            return answer
+        case .answer(.failure(let error)):
             throw .malformed("Response does not match \(Answer.self): \(error)")
         }
     }
