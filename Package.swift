@@ -24,8 +24,9 @@ let package = Package(
         .systemLibrary(name: "CHiredis", pkgConfig: "hiredis", providers: [.apt(["libhiredis-dev"])]),
 
         .target(name: "EKYCCrypto", dependencies: ["CCrypto"]),
-        .target(name: "FastCGI", dependencies: ["CFastCGI"]),
-        .target(name: "HTTPClient", dependencies: ["CCurl"]),
+        .target(name: "Locking"),
+        .target(name: "FastCGI", dependencies: ["CFastCGI", "Locking"]),
+        .target(name: "HTTPClient", dependencies: ["CCurl", "Locking"]),
         .target(name: "RedisClient", dependencies: ["CHiredis"]),
         .target(name: "EKYCGate", dependencies: ["EKYCCrypto", "FastCGI", "HTTPClient", "RedisClient"]),
         .target(name: "EKYCSandbox", dependencies: ["EKYCGate", "EKYCCrypto", "FastCGI"]),

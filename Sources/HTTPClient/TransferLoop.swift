@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import CCurl
+import Locking
 import Synchronization
 
 /// Every API call of the process goes through one libcurl multi handle, driven by one I/O thread.
@@ -18,10 +19,10 @@ final class TransferLoop: @unchecked Sendable {
     static let shared = TransferLoop()
 
     private let multi: UnsafeMutableRawPointer
-    private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
-    /// Handed over by workers, guarded by `mutex`; taken by the I/O thread.
+    private let lock = Lock()
+    /// Handed over by workers, guarded by `lock`; taken by the I/O thread.
     private var submitted: [(easy: UnsafeMutableRawPointer, completion: Completion)] = []
-    /// Set once `submitted` has something, so the I/O thread takes the mutex only then: it runs
+    /// Set once `submitted` has something, so the I/O thread takes the lock only then: it runs
     /// its loop for every socket event, and each lock it took there collided with workers.
     private let hasSubmitted = Atomic<Bool>(false)
     /// The I/O thread's own: transfers in the multi.
@@ -32,22 +33,20 @@ final class TransferLoop: @unchecked Sendable {
         curl_global_init(Int(CURL_GLOBAL_DEFAULT))
         guard let multi = curl_multi_init() else { fatalError("curl_multi_init failed: out of memory") }
         self.multi = multi
-        pthread_mutex_init(mutex, nil)
     }
 
     /// Runs the transfer set up on `easy` and returns curl's result; the calling thread sleeps
     /// meanwhile. Thread-safe; `easy` must not be used by anyone else until this returns.
     func perform(_ easy: UnsafeMutableRawPointer, completion: Completion) -> CURLcode {
-        pthread_mutex_lock(mutex)
-        if !started {
-            guard startThread() else {
-                pthread_mutex_unlock(mutex)
-                return CURLE_FAILED_INIT
+        let queued = lock.withLock {
+            if !started {
+                guard startThread() else { return false }
+                started = true
             }
-            started = true
+            submitted.append((easy, completion))
+            return true
         }
-        submitted.append((easy, completion))
-        pthread_mutex_unlock(mutex)
+        guard queued else { return CURLE_FAILED_INIT }
         hasSubmitted.store(true, ordering: .releasing)
         // The only multi call that is safe from another thread: interrupts curl_multi_poll.
         curl_multi_wakeup(multi)
@@ -72,14 +71,12 @@ final class TransferLoop: @unchecked Sendable {
         sigfillset(&all)
         pthread_sigmask(SIG_BLOCK, &all, nil)
         var stillRunning: Int32 = 0
-        // Swapped with `submitted` under the mutex: the lock is held for an exchange of two
-        // buffers, never for an allocation.
+        // Swapped with `submitted` under the lock, which is held for an exchange of two buffers,
+        // never for an allocation.
         var taken: [(easy: UnsafeMutableRawPointer, completion: Completion)] = []
         while true {
             if hasSubmitted.exchange(false, ordering: .acquiring) {
-                pthread_mutex_lock(mutex)
-                swap(&taken, &submitted)
-                pthread_mutex_unlock(mutex)
+                lock.withLock { swap(&taken, &submitted) }
             }
             for (easy, completion) in taken {
                 let code = curl_multi_add_handle(multi, easy)
