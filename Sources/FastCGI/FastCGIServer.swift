@@ -32,6 +32,8 @@ public final class FastCGIServer: @unchecked Sendable {
     private let maxBodyBytes: Int
     private let makeHandler: @Sendable () -> Handler
     private let hooks: ServerHooks
+    /// Read once, as libfcgi's FCGX_Init does.
+    private let allowedPeers = WebServerAddresses.fromEnvironment()
     static let workerStackBytes = 512 * 1024
 
     /// - Parameters:
@@ -133,16 +135,24 @@ public final class FastCGIServer: @unchecked Sendable {
         guard FCGX_InitRequest(&request, listenFD, 0) == 0 else { return }
         while true {
             baton.lead(index)
-            let accepted = FCGX_Accept_r(&request) >= 0
+            let connection = ConnectionAccept.next(listenFD: listenFD, allowed: allowedPeers)
             baton.handOff()
-            guard accepted else { break }
+            guard let connection else { break }
+            // libfcgi reads the request from this connection: with `ipcFd` set it skips its own
+            // accept, and `keepConnection` keeps the FCGX_Finish_r that FCGX_Accept_r opens with
+            // from closing it. A connection that sends no valid request is closed by libfcgi,
+            // which then accepts the next one itself.
+            request.ipcFd = connection
+            request.keepConnection = 1
+            guard FCGX_Accept_r(&request) >= 0 else { break }
             let started = MonotonicClock.nowNanoseconds()
             hooks.requestStarted()
             let httpRequest = Self.readRequest(&request, maxBodyBytes: maxBodyBytes)
             let response = handler(httpRequest)
             Self.write(response, to: request.out)
-            // A connection nginx wants kept (fastcgi_keep_conn) is closed all the same: the next
-            // FCGX_Accept_r would wait for its next request while holding the baton.
+            // A connection nginx wants kept (fastcgi_keep_conn) is closed all the same: the worker
+            // would wait on it for nginx's next request instead of taking its turn to accept
+            // (measured: no less CPU per request with it).
             request.keepConnection = 0
             FCGX_Finish_r(&request)
             let milliseconds = MonotonicClock.millisecondsSince(started)

@@ -290,6 +290,30 @@ def test_listen_on_a_tcp_address_as_in_a_container(stack, installation, scratch)
             assert process.wait(10) == 0
 
 
+def test_a_peer_that_connects_and_says_nothing_holds_one_worker_not_the_handler(stack, installation, scratch):
+    """Workers take turns to accept; a FastCGI peer that connects and never sends its request
+    must not keep the turn (and with it every other worker) waiting."""
+    address = "127.0.0.1:%d" % free_loopback_port()
+    with open(scratch / "callback.log", "ab") as log:
+        process = subprocess.Popen([binary(installation, "ekyc-callback"), "--config", config(installation),
+                                    "--listen", address, "--workers", "2"],
+                                   stdin=subprocess.DEVNULL, stdout=log, stderr=log, env=clean_environment(),
+                                   **as_service_user())
+    host, port = address.split(":")
+    silent = []
+    try:
+        wait_for(lambda: listening(address), what="ekyc-callback to listen")
+        silent.append(socket.create_connection((host, int(port))))
+        for _ in range(3):
+            answer = fastcgi_request(address, "/ekyc/callback", "token=" + uuid.uuid4().hex)
+            assert answer.status == 404, answer.body
+    finally:
+        for connection in silent:
+            connection.close()
+        process.terminate()
+        assert process.wait(10) == 0
+
+
 def test_spawn_fcgi_without_fork_keeps_the_log_lines(stack, installation, scratch):
     """Forked children get /dev/null as stderr from spawn-fcgi; with -n the handler keeps it."""
     path, log = scratch / "callback.sock", scratch / "callback.log"
