@@ -82,7 +82,8 @@ def alive(pid):
     """Running, not a zombie its parent (scripts/test's shell) has yet to reap."""
     try:
         state = Path("/proc/%d/stat" % pid).read_text().rsplit(")", 1)[1].split()[0]
-    except (FileNotFoundError, IndexError):
+    except (FileNotFoundError, ProcessLookupError, IndexError):
+        # ProcessLookupError: the file opened, but the process was reaped before the read.
         return False
     return state != "Z"
 
