@@ -8,15 +8,13 @@ import Glibc
 /// libfcgi compares IPv4 peers only and lets any IPv6 peer through; here an IPv6 peer must be
 /// listed too (an IPv4-mapped one, `::ffff:a.b.c.d`, matches `a.b.c.d`).
 struct WebServerAddresses: Sendable {
-    /// Raw addresses in network order: 4 bytes for IPv4, 16 for IPv6.
-    private let allowed: [[UInt8]]
-    private let restricted: Bool
+    /// Raw addresses in network order: 4 bytes for IPv4, 16 for IPv6; nil when unrestricted.
+    private let allowed: [[UInt8]]?
 
     init(_ list: String?) {
         let entries = (list ?? "").split(separator: ",").map { $0.filter { $0 != " " && $0 != "\t" } }.filter { !$0.isEmpty }
-        restricted = !entries.isEmpty
         // An entry that is no address allows nobody, as in libfcgi (inet_addr fails to match).
-        allowed = entries.compactMap { Self.parse(String($0)) }
+        allowed = entries.isEmpty ? nil : entries.compactMap { Self.parse(String($0)) }
     }
 
     static func fromEnvironment() -> WebServerAddresses {
@@ -25,7 +23,7 @@ struct WebServerAddresses: Sendable {
 
     /// Whether a peer, as `accept` filled in its address, may talk to this server.
     func allows(_ peer: sockaddr_storage) -> Bool {
-        guard restricted else { return true }
+        guard let allowed else { return true }
         let family = Int32(peer.ss_family)
         let bytes: [UInt8] = withUnsafeBytes(of: peer) { raw in
             switch family {

@@ -23,7 +23,8 @@ final class Completion: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         while result == nil { condition.wait(lock) }
-        defer { result = nil }
-        return result!
+        let code = result!
+        result = nil
+        return code
     }
 }
