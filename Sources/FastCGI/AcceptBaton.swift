@@ -10,42 +10,40 @@ import Locking
 /// recently idle worker keeps the same few threads, stacks and arenas hot.
 final class AcceptBaton: @unchecked Sendable {
     private let lock = Lock()
-    /// One per worker, so a hand-off wakes exactly the worker it promotes.
-    private let conditions: [Condition]
+    /// One per worker, so a hand-off wakes exactly the worker it promotes; a semaphore keeps a
+    /// hand-off that comes before its worker sleeps, and wakes it without a lock to take again.
+    private let turns: [Semaphore]
     // Guarded by `lock`.
     private var leading = false
     private var idle: [Int] = []
-    private var promoted: [Bool]
 
     init(workers: Int) {
-        conditions = (0..<workers).map { _ in Condition() }
-        promoted = Array(repeating: false, count: workers)
+        turns = (0..<workers).map { _ in Semaphore() }
         idle.reserveCapacity(workers)
     }
 
     /// Returns when worker `index` is the one to call accept.
     func lead(_ index: Int) {
-        lock.withLock {
+        let waits: Bool = lock.withLock {
             if !leading {
                 leading = true
-            } else {
-                idle.append(index)
-                while !promoted[index] { conditions[index].wait(lock) }
-                promoted[index] = false
+                return false
             }
+            idle.append(index)
+            return true
         }
+        if waits { turns[index].wait() }
     }
 
     /// Called by the leader once accept returned: the last worker to go idle leads next.
     func handOff() {
         let next: Int? = lock.withLock {
             let next = idle.popLast()
-            if let next { promoted[next] = true } else { leading = false }
+            if next == nil { leading = false }
             return next
         }
         // After the unlock, so the woken worker does not block again on the lock this thread
-        // still holds. A late signal wakes a worker that is waiting for another turn by then;
-        // it re-checks `promoted` and waits on.
-        if let next { conditions[next].signal() }
+        // still holds.
+        if let next { turns[next].post() }
     }
 }

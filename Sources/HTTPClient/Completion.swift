@@ -1,30 +1,30 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import CCurl
 import Locking
 
-/// Where a worker waits for its transfer to finish on the I/O thread: a lock and a condition
-/// variable, one pair per client, reused for every call.
+/// One worker's transfer as the I/O thread sees it: the easy handle to run, where the worker
+/// waits for it, and the link of `TransferLoop`'s submission stack. One per client, reused for
+/// every call; a client has at most one call in flight.
 final class Completion: @unchecked Sendable {
-    private let lock = Lock()
-    private let condition = Condition()
-    /// Guarded by `lock`.
-    private var result: CURLcode?
+    private let done = Semaphore()
+    /// Written by the I/O thread before `done.post()`, read by the worker after `done.wait()`.
+    private var result = CURLE_OK
+    /// Set by the worker before it submits; read by the I/O thread after it takes the submission.
+    var easy: UnsafeMutableRawPointer?
+    /// The submission stack's link, written by the worker before the push publishes it.
+    var next: Unmanaged<Completion>?
 
-    /// Called once per transfer by the I/O thread, which holds a reference to `self` meanwhile.
+    /// Called once per transfer by the I/O thread.
     func finish(_ code: CURLcode) {
-        lock.withLock { result = code }
-        // Signalled after the unlock: a waiter woken while the lock is still held would only
-        // block again on it, one more sleep and wake-up per call. A late signal finds no waiter
-        // or one that re-checks `result`, so it is harmless.
-        condition.signal()
+        result = code
+        done.post()
     }
 
-    /// Blocks until `finish`, then clears the result for the next transfer.
+    /// Blocks until `finish`.
     func wait() -> CURLcode {
-        lock.lock()
-        defer { lock.unlock() }
-        while result == nil { condition.wait(lock) }
-        let code = result!
-        result = nil
-        return code
+        done.wait()
+        return result
     }
 }
