@@ -38,7 +38,6 @@ public final class FileTokenStore: TokenStore {
         do { bytes = Array(try JSONEncoder().encode(record)) } catch {
             throw StoreError(call: "encode", path: file, errno: 0, detail: "\(error)")
         }
-        try makeDirectory(shard)
         let random: [UInt8]
         do { random = try SecureRandom.bytes(8) } catch {
             throw StoreError(call: "random", path: shard, errno: 0, detail: error.description)
@@ -46,14 +45,19 @@ public final class FileTokenStore: TokenStore {
         // The writer's PID in the name lets a sweep remove the temp files of a killed writer at
         // once, without waiting for them to age.
         let temp = "\(shard)/\(Self.tempPrefix)\(getpid())-\(Hex.encode(random))"
-        let fd = Int32(try sys.retrying("open", temp) { Int(sys.open(temp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)) })
+        let fd: Int32
+        do { fd = try createTemp(temp) } catch where error.errno == ENOENT {
+            // The shard's first record (or its directory was removed): a mkdir only then, not per save.
+            try makeDirectory(shard)
+            fd = try createTemp(temp)
+        }
         var closed = false
         do {
             try writeAll(fd, bytes, path: temp)
             _ = try sys.retrying("fdatasync", temp) { Int(sys.datasync(fd)) }
             closed = true
             _ = try sys.retrying("close", temp) { Int(sys.close(fd)) }
-            try withShardLock(shard) { () throws(StoreError) in
+            try withShardLock(shard) { (directoryFD) throws(StoreError) in
                 // A final record is written once: the check and the rename happen under one lock,
                 // so a racing writer cannot slip a rename in between.
                 if (try? load(token: record.token))??.status.isFinal == true {
@@ -61,7 +65,8 @@ public final class FileTokenStore: TokenStore {
                     return
                 }
                 _ = try sys.retrying("rename", file) { Int(sys.rename(temp, file)) }
-                try syncDirectory(shard)
+                // The rename is durable only once the directory entry is on disk.
+                _ = try sys.retrying("fsync", shard) { Int(sys.fsync(directoryFD)) }
             }
         } catch {
             if !closed { _ = sys.close(fd) }
@@ -70,14 +75,18 @@ public final class FileTokenStore: TokenStore {
         }
     }
 
-    /// Runs `body` holding an exclusive `flock` on the shard directory (writers only: readers
-    /// never lock, since a rename is atomic for them).
-    private func withShardLock(_ shard: String, _ body: () throws(StoreError) -> Void) throws(StoreError) {
+    private func createTemp(_ path: String) throws(StoreError) -> Int32 {
+        Int32(try sys.retrying("open", path) { Int(sys.open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)) })
+    }
+
+    /// Runs `body` with the shard directory open and an exclusive `flock` on it (writers only:
+    /// readers never lock, since a rename is atomic for them).
+    private func withShardLock(_ shard: String, _ body: (_ directoryFD: Int32) throws(StoreError) -> Void) throws(StoreError) {
         let fd = Int32(try sys.retrying("open", shard) { Int(sys.open(shard, O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0)) })
         defer { _ = sys.close(fd) }
         _ = try sys.retrying("flock", shard) { Int(flock(fd, LOCK_EX)) }
         defer { _ = flock(fd, LOCK_UN) }
-        try body()
+        try body(fd)
     }
 
     public func load(token: String) throws(StoreError) -> TokenRecord? {
