@@ -35,6 +35,9 @@ final class AcceptBaton: @unchecked Sendable {
         if waits { turns[index].wait() }
     }
 
+    /// Workers waiting for their turn (for tests).
+    var waitingCount: Int { lock.withLock { idle.count } }
+
     /// Called by the leader once accept returned: the last worker to go idle leads next.
     func handOff() {
         let next: Int? = lock.withLock {
