@@ -68,7 +68,8 @@ public final class FastCGIServer: @unchecked Sendable {
         sigaddset(&stopSignals, SIGINT)
         sigaddset(&stopSignals, SIGHUP)
         pthread_sigmask(SIG_BLOCK, &stopSignals, nil)
-        try startStopWaiter(stopSignals)
+        let kept = try KeptConnections(workers: workers)
+        try startStopWaiter(stopSignals, kept: kept)
         var threads: [pthread_t] = []
         // Hundreds of workers mostly wait on the API; a small stack keeps each one cheap.
         var attributes = pthread_attr_t()
@@ -79,15 +80,18 @@ public final class FastCGIServer: @unchecked Sendable {
         final class Start {
             let server: FastCGIServer
             let baton: AcceptBaton
+            let kept: KeptConnections
             let index: Int
-            init(server: FastCGIServer, baton: AcceptBaton, index: Int) { (self.server, self.baton, self.index) = (server, baton, index) }
+            init(server: FastCGIServer, baton: AcceptBaton, kept: KeptConnections, index: Int) {
+                (self.server, self.baton, self.kept, self.index) = (server, baton, kept, index)
+            }
         }
         for index in 0..<workers {
-            let box = Unmanaged.passRetained(Start(server: self, baton: baton, index: index)).toOpaque()
+            let box = Unmanaged.passRetained(Start(server: self, baton: baton, kept: kept, index: index)).toOpaque()
             var thread = pthread_t()
             let rc = pthread_create(&thread, &attributes, { raw in
                 let start = Unmanaged<Start>.fromOpaque(raw!).takeRetainedValue()
-                start.server.workerLoop(index: start.index, baton: start.baton)
+                start.server.workerLoop(index: start.index, baton: start.baton, kept: start.kept)
                 return nil
             }, box)
             guard rc == 0 else {
@@ -100,20 +104,22 @@ public final class FastCGIServer: @unchecked Sendable {
     }
 
     /// A thread that sleeps in `sigwait`. SIGHUP: the reload hook. SIGTERM/SIGINT: shut the
-    /// listening socket down, which wakes every worker blocked in accept while requests in
-    /// progress run to the end.
-    private func startStopWaiter(_ signals: sigset_t) throws(ServerError) {
+    /// listening socket down, which wakes every worker blocked in accept, and wake the workers
+    /// waiting on kept connections, while requests in progress run to the end.
+    private func startStopWaiter(_ signals: sigset_t, kept: KeptConnections) throws(ServerError) {
         final class Context {
             var signals: sigset_t
             let fd: Int32
+            let kept: KeptConnections
             let reload: @Sendable () -> Void
-            init(signals: sigset_t, fd: Int32, reload: @escaping @Sendable () -> Void) {
+            init(signals: sigset_t, fd: Int32, kept: KeptConnections, reload: @escaping @Sendable () -> Void) {
                 self.signals = signals
                 self.fd = fd
+                self.kept = kept
                 self.reload = reload
             }
         }
-        let context = Unmanaged.passRetained(Context(signals: signals, fd: listenFD, reload: hooks.reload)).toOpaque()
+        let context = Unmanaged.passRetained(Context(signals: signals, fd: listenFD, kept: kept, reload: hooks.reload)).toOpaque()
         var thread = pthread_t()
         let rc = pthread_create(&thread, nil, { raw in
             let context = Unmanaged<Context>.fromOpaque(raw!).takeRetainedValue()
@@ -123,26 +129,36 @@ public final class FastCGIServer: @unchecked Sendable {
             }
             FCGX_ShutdownPending()
             shutdown(context.fd, Int32(SHUT_RDWR))
+            context.kept.stop()
             return nil
         }, context)
         guard rc == 0 else { throw .threadStart(errno: rc) }
         pthread_detach(thread)
     }
 
-    private func workerLoop(index: Int, baton: AcceptBaton) {
+    private func workerLoop(index: Int, baton: AcceptBaton, kept: KeptConnections) {
         let handler = makeHandler()
         var request = FCGX_Request()
         guard FCGX_InitRequest(&request, listenFD, 0) == 0 else { return }
         while true {
-            baton.lead(index)
-            let connection = ConnectionAccept.next(listenFD: listenFD, allowed: allowedPeers)
-            baton.handOff()
-            guard let connection else { break }
+            if request.ipcFd >= 0 {
+                // The connection of the last request, which nginx asked to keep.
+                guard kept.awaitNextRequest(on: request.ipcFd) else {
+                    close(request.ipcFd)
+                    request.ipcFd = -1
+                    continue
+                }
+            } else {
+                baton.lead(index)
+                let connection = ConnectionAccept.next(listenFD: listenFD, allowed: allowedPeers)
+                baton.handOff()
+                guard let connection else { break }
+                request.ipcFd = connection
+            }
             // libfcgi reads the request from this connection: with `ipcFd` set it skips its own
             // accept, and `keepConnection` keeps the FCGX_Finish_r that FCGX_Accept_r opens with
             // from closing it. A connection that sends no valid request is closed by libfcgi,
             // which then accepts the next one itself.
-            request.ipcFd = connection
             request.keepConnection = 1
             guard FCGX_Accept_r(&request) >= 0 else { break }
             let started = MonotonicClock.nowNanoseconds()
@@ -150,14 +166,21 @@ public final class FastCGIServer: @unchecked Sendable {
             let httpRequest = Self.readRequest(&request, maxBodyBytes: maxBodyBytes)
             let response = handler(httpRequest)
             Self.write(response, to: request.out)
-            // A connection nginx wants kept (fastcgi_keep_conn) is closed all the same: the worker
-            // would wait on it for nginx's next request instead of taking its turn to accept
-            // (measured: no less CPU per request with it).
-            request.keepConnection = 0
+            // libfcgi set `keepConnection` from the request's FCGI_KEEP_CONN flag; FCGX_Finish_r
+            // closes the connection unless it is still set (or the answer could not be written).
+            let keeping = request.keepConnection != 0 && kept.mayKeep()
+            if !keeping { request.keepConnection = 0 }
             FCGX_Finish_r(&request)
+            if keeping && request.ipcFd < 0 { kept.release() }
             let milliseconds = MonotonicClock.millisecondsSince(started)
             hooks.requestFinished(httpRequest, response, milliseconds)
             RequestLog.write(RequestLog.line(request: httpRequest, response: response, milliseconds: milliseconds))
+        }
+        // A kept connection at shutdown: closed without libfcgi's lingering close, which would
+        // wait up to 2 s for nginx to hang up first.
+        if request.ipcFd >= 0 {
+            close(request.ipcFd)
+            request.ipcFd = -1
         }
         FCGX_Free(&request, 1)
     }

@@ -9,6 +9,7 @@ public enum ServerError: Error, CustomStringConvertible, Equatable {
     case cannotListen(String, errno: Int32)
     case threadStart(errno: Int32)
     case badOwner(String, String)
+    case outOfDescriptors(errno: Int32)
 
     public var description: String {
         switch self {
@@ -22,6 +23,8 @@ public enum ServerError: Error, CustomStringConvertible, Equatable {
             "bad --socket-owner '\(text)': \(why); use USER or USER:GROUP"
         case .threadStart(let code):
             "cannot start a worker thread: \(String(cString: strerror(code))); lower --workers"
+        case .outOfDescriptors(let code):
+            "cannot create the server's stop pipe: \(String(cString: strerror(code))); raise the open-files limit (ulimit -n)"
         }
     }
 }

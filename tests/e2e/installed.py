@@ -8,6 +8,7 @@ import pwd
 import re
 import shlex
 import socket
+import struct
 import subprocess
 import tempfile
 import time
@@ -154,6 +155,57 @@ def fastcgi_request(address: str, path: str, query="", **kwargs) -> Response:
                             stdin=subprocess.DEVNULL, capture_output=True, timeout=30)
     assert result.returncode == 0 and result.stdout, result.stderr
     return parse_cgi(result.stdout)
+
+
+class FastCGIConnection:
+    """One FastCGI connection, spoken to as nginx does: a request per BEGIN_REQUEST, with or
+    without FCGI_KEEP_CONN (nginx's fastcgi_keep_conn), the params, an empty stdin."""
+
+    def __init__(self, address: str):
+        host, _, port = address.rpartition(":")
+        self.socket = socket.create_connection((host, int(port)), timeout=10)
+        self.buffered = b""
+
+    def request(self, path: str, query="", keep=True, **kwargs) -> Response:
+        def record(kind, body=b""):
+            return struct.pack(">BBHHBx", 1, kind, 1, len(body), 0) + body
+
+        def length(n):
+            return bytes([n]) if n < 128 else struct.pack(">I", n | 0x80000000)
+
+        params = b"".join(length(len(k)) + length(len(v)) + k + v
+                          for k, v in ((k.encode(), v.encode()) for k, v in cgi_environment(path, query, **kwargs).items()))
+        self.socket.sendall(record(1, struct.pack(">HB5x", 1, 1 if keep else 0)) + record(4, params) + record(4)
+                            + record(5))
+        stdout = b""
+        while True:
+            kind, body = self._record()
+            if kind == 6:
+                stdout += body
+            elif kind == 3:
+                return parse_cgi(stdout)
+
+    def closed_by_peer(self) -> bool:
+        """True once the other side closed the connection (waits up to the socket's timeout)."""
+        try:
+            return self.socket.recv(1) == b""
+        except ConnectionResetError:
+            return True
+
+    def close(self):
+        self.socket.close()
+
+    def _record(self):
+        while True:
+            if len(self.buffered) >= 8:
+                _, kind, _, size, padding = struct.unpack(">BBHHBx", self.buffered[:8])
+                if len(self.buffered) >= 8 + size + padding:
+                    body = self.buffered[8:8 + size]
+                    self.buffered = self.buffered[8 + size + padding:]
+                    return kind, body
+            chunk = self.socket.recv(65536)
+            assert chunk, "the handler closed the connection mid-answer"
+            self.buffered += chunk
 
 
 def wait_for(condition, seconds=10.0, what="condition"):

@@ -15,7 +15,7 @@ import uuid
 import pytest
 
 from installed import (AS_ROOT, clean_environment, NGINX_USER, SERVICE_GROUP, SERVICE_USER, SocketUnit, as_service_user, cgi_environment,
-                       exec_start, fastcgi_request, fill_config, install, make_prefix, parse_cgi, run_as_service_user,
+                       exec_start, FastCGIConnection, fastcgi_request, fill_config, install, make_prefix, parse_cgi, run_as_service_user,
                        unit, wait_for)
 
 
@@ -73,8 +73,9 @@ def owner(path):
 
 
 def nginx_in_front(prefix, directory):
-    """An nginx whose only server includes the installed snippet, listening on a unix socket (no
-    port needed); its workers run as nginx's user, which must reach the handlers' sockets."""
+    """An nginx whose only server includes the installed snippet, and its http {} the installed
+    upstreams, listening on a unix socket (no port needed); its workers run as nginx's user,
+    which must reach the handlers' sockets."""
     (directory / "tmp").mkdir()
     shutil.copy("/etc/nginx/fastcgi_params", directory / "fastcgi_params")
     user = "user %s;" % NGINX_USER if AS_ROOT else ""
@@ -92,12 +93,14 @@ http {
     proxy_temp_path %(d)s/tmp/proxy;
     uwsgi_temp_path %(d)s/tmp/uwsgi;
     scgi_temp_path %(d)s/tmp/scgi;
+    include %(upstreams)s;
     server {
         listen unix:%(d)s/http.sock;
         include %(snippet)s;
     }
 }
-""" % {"user": user, "d": directory, "snippet": prefix / "etc/nginx/snippets/ekyc-gate.conf"})
+""" % {"user": user, "d": directory, "snippet": prefix / "etc/nginx/snippets/ekyc-gate.conf",
+       "upstreams": prefix / "etc/nginx/conf.d/ekyc-gate-upstreams.conf"})
     nginx = shutil.which("nginx") or "/usr/sbin/nginx"
     process = subprocess.Popen([nginx, "-p", str(directory), "-c", str(directory / "nginx.conf")],
                                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -293,16 +296,10 @@ def test_listen_on_a_tcp_address_as_in_a_container(stack, installation, scratch)
 def test_a_peer_that_connects_and_says_nothing_holds_one_worker_not_the_handler(stack, installation, scratch):
     """Workers take turns to accept; a FastCGI peer that connects and never sends its request
     must not keep the turn (and with it every other worker) waiting."""
-    address = "127.0.0.1:%d" % free_loopback_port()
-    with open(scratch / "callback.log", "ab") as log:
-        process = subprocess.Popen([binary(installation, "ekyc-callback"), "--config", config(installation),
-                                    "--listen", address, "--workers", "2"],
-                                   stdin=subprocess.DEVNULL, stdout=log, stderr=log, env=clean_environment(),
-                                   **as_service_user())
+    process, address = callback_on_loopback(installation, scratch, workers=2)
     host, port = address.split(":")
     silent = []
     try:
-        wait_for(lambda: listening(address), what="ekyc-callback to listen")
         silent.append(socket.create_connection((host, int(port))))
         for _ in range(3):
             answer = fastcgi_request(address, "/ekyc/callback", "token=" + uuid.uuid4().hex)
@@ -312,6 +309,67 @@ def test_a_peer_that_connects_and_says_nothing_holds_one_worker_not_the_handler(
             connection.close()
         process.terminate()
         assert process.wait(10) == 0
+
+
+def callback_on_loopback(installation, scratch, workers):
+    address = "127.0.0.1:%d" % free_loopback_port()
+    with open(scratch / "callback.log", "ab") as log:
+        process = subprocess.Popen([binary(installation, "ekyc-callback"), "--config", config(installation),
+                                    "--listen", address, "--workers", str(workers)],
+                                   stdin=subprocess.DEVNULL, stdout=log, stderr=log, env=clean_environment(),
+                                   **as_service_user())
+    wait_for(lambda: listening(address), what="ekyc-callback to listen")
+    return process, address
+
+
+def test_a_kept_connection_serves_request_after_request(stack, installation, scratch):
+    """nginx's fastcgi_keep_conn: requests flagged FCGI_KEEP_CONN leave the connection open for
+    the next one; the first request without the flag is answered and the connection closed."""
+    process, address = callback_on_loopback(installation, scratch, workers=4)
+    connection = FastCGIConnection(address)
+    try:
+        for _ in range(5):
+            assert connection.request("/ekyc/callback", "token=" + uuid.uuid4().hex).status == 404
+        assert connection.request("/ekyc/callback", "token=" + uuid.uuid4().hex, keep=False).status == 404
+        assert connection.closed_by_peer()
+    finally:
+        connection.close()
+        process.terminate()
+        assert process.wait(10) == 0
+
+
+def test_at_most_half_the_workers_wait_on_kept_connections(stack, installation, scratch):
+    """A worker waiting on a kept connection serves no one else: with 2 workers one may wait, and
+    the other connection is closed after its answer so that a new connection is still served."""
+    process, address = callback_on_loopback(installation, scratch, workers=2)
+    first, second = FastCGIConnection(address), FastCGIConnection(address)
+    try:
+        assert first.request("/ekyc/callback", "token=" + uuid.uuid4().hex).status == 404
+        assert second.request("/ekyc/callback", "token=" + uuid.uuid4().hex).status == 404
+        assert second.closed_by_peer()
+        assert fastcgi_request(address, "/ekyc/callback", "token=" + uuid.uuid4().hex).status == 404
+        assert first.request("/ekyc/callback", "token=" + uuid.uuid4().hex).status == 404
+    finally:
+        first.close()
+        second.close()
+        process.terminate()
+        assert process.wait(10) == 0
+
+
+def test_sigterm_does_not_wait_for_kept_idle_connections(stack, installation, scratch):
+    """A worker waiting on an idle kept connection is woken by SIGTERM: the handler exits at once
+    instead of after the connection's idle limit (30 s)."""
+    process, address = callback_on_loopback(installation, scratch, workers=4)
+    connection = FastCGIConnection(address)
+    try:
+        assert connection.request("/ekyc/callback", "token=" + uuid.uuid4().hex).status == 404
+        process.terminate()
+        assert process.wait(10) == 0
+        assert connection.closed_by_peer()
+    finally:
+        connection.close()
+        if process.poll() is None:
+            process.kill()
 
 
 def test_spawn_fcgi_without_fork_keeps_the_log_lines(stack, installation, scratch):
