@@ -28,6 +28,8 @@ install_paths() {
   SNIPPETDIR=$p/etc/nginx/snippets
   TMPFILESDIR=$p/etc/tmpfiles.d
   NGINXDIR=$p/etc/nginx
+  # Debian's nginx.conf includes conf.d/*.conf at the http level: the handlers' upstreams go there.
+  NGINXCONFD=$p/etc/nginx/conf.d
   UNITS=(ekyc-start.socket ekyc-start.service ekyc-callback.socket ekyc-callback.service
          ekyc-sweep.service ekyc-sweep.timer)
   BINARIES=(ekyc-start ekyc-callback)

@@ -83,9 +83,10 @@ stack_prepare() {
   fi
   stack_render "$root/nginx/demo.conf.in" "$run/nginx.conf" "${vars[@]}" USER_DIRECTIVE="$user_directive"
 
-  # The merchant snippet exactly as shipped, with its sockets moved into RUN_DIR; it includes
-  # `fastcgi_params` relative to the config, so a copy sits beside it.
-  sed "s|unix:/run/ekyc/|unix:$run/|g" "$root/nginx/ekyc-gate.conf" >"$run/ekyc-gate.conf"
+  # The merchant snippet and its upstreams exactly as shipped, with the sockets moved into
+  # RUN_DIR; the snippet includes `fastcgi_params` relative to the config, so a copy sits beside it.
+  cp "$root/nginx/ekyc-gate.conf" "$run/ekyc-gate.conf"
+  sed "s|unix:/run/ekyc/|unix:$run/|g" "$root/nginx/ekyc-gate-upstreams.conf" >"$run/ekyc-gate-upstreams.conf"
   cp /etc/nginx/fastcgi_params "$run/fastcgi_params"
   # The sandbox checks TC3 signatures, which cover the Host header as the client sent it (with
   # the port). Debian's fastcgi_params passes $host, which drops the port; the sandbox gets the

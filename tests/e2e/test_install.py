@@ -50,7 +50,8 @@ def test_layout_modes_and_owners(stack, prefix):
     assert stat.S_IMODE(secret.st_mode) == 0o600
     assert stat.S_IMODE((prefix / "etc/ekyc/ekyc.conf").stat().st_mode) == 0o640
     assert stat.S_IMODE((prefix / "var/lib/ekyc/tokens").stat().st_mode) == 0o700
-    assert (prefix / "etc/nginx/snippets/ekyc-gate.conf").read_text().count("fastcgi_pass unix:%s/run/ekyc/" % prefix) == 3
+    assert (prefix / "etc/nginx/snippets/ekyc-gate.conf").read_text().count("fastcgi_keep_conn on;") == 3
+    assert (prefix / "etc/nginx/conf.d/ekyc-gate-upstreams.conf").read_text().count("server unix:%s/run/ekyc/" % prefix) == 2
     assert unit(prefix / "etc/systemd/system/ekyc-start.service")["Group"] == [SERVICE_GROUP]
     if AS_ROOT:
         import pwd
@@ -164,9 +165,11 @@ def test_uninstall_keeps_a_snippet_nginx_still_includes(stack, prefix):
     site.write_text("server {\n    include snippets/ekyc-gate.conf;\n}\n")
     result = run_script("uninstall", prefix)
     assert (prefix / "etc/nginx/snippets/ekyc-gate.conf").exists()
+    assert (prefix / "etc/nginx/conf.d/ekyc-gate-upstreams.conf").exists()
     assert "still included by %s" % site in result.stdout
     assert not (prefix / "usr/local/bin/ekyc-start").exists()
     site.unlink()
     run_script("uninstall", prefix)
     assert not (prefix / "etc/nginx/snippets/ekyc-gate.conf").exists()
+    assert not (prefix / "etc/nginx/conf.d/ekyc-gate-upstreams.conf").exists()
 
