@@ -150,8 +150,9 @@ render() {
   if grep -n '@[A-Z_]*@' "$out" >&2; then die "placeholder left unrendered in $template"; fi
 }
 
-# The nginx snippet as shipped, with its sockets in RUNDIR.
-render_snippet() {
+# render_nginx_file SHIPPED OUT : an nginx file of this repository (the snippet, the upstreams)
+# as shipped, with its sockets in RUNDIR.
+render_nginx_file() {
   sed "s|unix:/run/ekyc/|unix:$RUNDIR/|g" "$1" >"$2"
 }
 
