@@ -25,7 +25,7 @@ import HTTPClient
     @Test func pendingWhileErrorCodeIsNull() throws {
         let response = try call(cookie: cookie)
         #expect(response.status == 202)
-        #expect(Fixtures.header(response, "Retry-After") == "2")
+        #expect(Fixtures.header(response, "Retry-After") == "3", "pending_recheck: asking sooner gets the same answer")
         let body = Fixtures.json(response)
         #expect(body["status"] as? String == "pending")
         #expect(body["errorCode"] is NSNull)
@@ -132,7 +132,7 @@ import HTTPClient
     func call(_ settings: [String: String] = [:], exp: Int64? = nil, sig: String? = nil) throws -> HTTPResponse {
         let config = try Fixtures.config(["link_key": key, "require_signed_link": "false"].merging(settings) { $1 })
         let expires = exp ?? now + 60
-        let signature = sig ?? SignedLink.signature(key: key, ref: Fixtures.token, exp: expires)
+        let signature = sig ?? SignedLink.signature(.resultRead, key: key, subject: Fixtures.token, exp: expires)
         return CallbackHandler(config: config, api: api, store: store, clock: { self.now })
             .handle(Fixtures.get("/ekyc/callback", query: "token=\(Fixtures.token)&exp=\(expires)&sig=\(signature)"))
     }
@@ -168,6 +168,7 @@ import HTTPClient
         var loads = 0
         func save(_ record: TokenRecord) throws(StoreError) { try inner.save(record) }
         func load(token: String) throws(StoreError) -> TokenRecord? { loads += 1; return try inner.load(token: token) }
+        func create(_ record: TokenRecord) throws(StoreError) -> Bool { try inner.create(record) }
         func sweep(now: Int64) throws(StoreError) -> Int { 0 }
         func remove(token: String) throws(StoreError) { try inner.remove(token: token) }
     }

@@ -133,3 +133,21 @@ import EKYCCrypto
         #expect(try RedisTokenStore(options: server.options).sweep(now: .max) == 0)
     }
 }
+
+/// The Redis limiter: every node (here, two connections) counts against the same numbers, and a
+/// key lives only as long as it carries state.
+@Suite struct RedisRateLimiterTests {
+    @Test func nodesShareTheBudgetAndKeysExpire() throws {
+        let server = try RedisServer()
+        let one = RedisTokenStore(options: server.options), two = RedisTokenStore(options: server.options)
+        let rate = Rate(parsing: "5/m")!
+        var allowed = 0
+        for index in 0..<12 where try (index % 2 == 0 ? one : two).take("api:Apply", rate: rate, now: 0).allowed { allowed += 1 }
+        #expect(allowed == 5)
+        let refused = try one.take("api:Apply", rate: rate, now: 0)
+        #expect(!refused.allowed && refused.retryAfterMilliseconds > 0 && refused.retryAfterMilliseconds <= 12_000)
+        let key = RedisTokenStore.limitKeyPrefix + SHA256.hexHash("api:Apply")
+        guard case .integer(let ttl) = try server.connection().command("PTTL", key) else { Issue.record("PTTL"); return }
+        #expect(ttl > 0 && ttl <= 60_000)
+    }
+}

@@ -76,6 +76,7 @@ import HTTPClient
         struct BrokenStore: TokenStore {
             func save(_ record: TokenRecord) throws(StoreError) { throw StoreError(call: "write", path: "/x", errno: 28, detail: "No space left on device") }
             func load(token: String) throws(StoreError) -> TokenRecord? { nil }
+            func create(_ record: TokenRecord) throws(StoreError) -> Bool { try save(record); return true }
             func sweep(now: Int64) throws(StoreError) -> Int { 0 }
             func remove(token: String) throws(StoreError) {}
         }

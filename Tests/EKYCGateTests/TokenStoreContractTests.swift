@@ -102,6 +102,29 @@ import Testing
         #expect(try fixture.store.load(token: pending.token) == stored)
     }
 
+    /// `create` is the single-use claim: of several racing creators exactly one wins, and what
+    /// it wrote stays.
+    @Test(arguments: Backend.allCases) func exactlyOneRacingCreatorWins(_ backend: Backend) throws {
+        let fixture = try Fixture(backend)
+        let writers = 8
+        let candidates = (0..<writers).map { index in
+            var record = Self.record("LINK-0000000000000000000000000000000000000000")
+            record.extra = "writer-\(index)"
+            return record
+        }
+        let won = Counter(), failures = Counter()
+        let stores = (0..<writers).map { _ in fixture.store.sibling() }
+        DispatchQueue.concurrentPerform(iterations: writers) { index in
+            do { if try stores[index].create(candidates[index]) { won.add() } } catch { failures.add() }
+        }
+        #expect(won.value == 1 && failures.value == 0)
+        let stored = try #require(try fixture.store.load(token: candidates[0].token))
+        #expect(candidates.contains(stored))
+        #expect(try !fixture.store.create(candidates[0]))
+        try fixture.store.remove(token: stored.token)
+        #expect(try fixture.store.create(candidates[0]), "a released claim can be made again")
+    }
+
     @Test(arguments: Backend.allCases) func recordsOfDifferentTokensAreApart(_ backend: Backend) throws {
         let fixture = try Fixture(backend)
         let tokens = (1...20).map { String(format: "AAAAAAAA-0000-0000-0000-%012d", $0) }

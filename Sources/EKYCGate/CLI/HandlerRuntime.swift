@@ -14,6 +14,8 @@ public final class HandlerRuntime: Sendable {
         public var stores: TokenStores
         /// Final results seen by this process, shared by its workers.
         public var finals = FinalResultCache()
+        /// The latest pending answer per token, repeated between two rechecks of the API.
+        public var pendingAnswers = BoundedCache<GetResultResponse>()
     }
 
     public let role: HandlerMain.Role
@@ -77,7 +79,7 @@ public final class HandlerRuntime: Sendable {
 
     static func handler(role: HandlerMain.Role, generation: Generation, metrics: Metrics) -> Handler {
         let config = generation.config
-        let store = generation.stores.make()
+        let (store, limiter) = generation.stores.makeWithLimiter()
         let client: FaceIDClient
         do throws(HTTPClientError) {
             client = try FaceIDClient(credentials: config.credentials, endpoint: config.endpoint, options: config.http)
@@ -92,10 +94,11 @@ public final class HandlerRuntime: Sendable {
         let serve: Handler
         switch role {
         case .start:
-            let handler = StartHandler(config: config, api: api, store: store)
+            let handler = StartHandler(config: config, api: api, store: store, limiter: limiter)
             serve = { handler.handle($0) }
         case .callback:
-            let handler = CallbackHandler(config: config, api: api, store: store, finals: generation.finals)
+            let handler = CallbackHandler(config: config, api: api, store: store, finals: generation.finals,
+                                          pendingAnswers: generation.pendingAnswers, limiter: limiter)
             serve = { handler.handle($0) }
         }
         return { request in

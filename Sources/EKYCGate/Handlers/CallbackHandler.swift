@@ -3,23 +3,32 @@ public import FastCGI
 /// `GET /ekyc/callback?token=…`: checks the token against the store and the browser's
 /// session, asks the API for the result until it is final, stores the final result, and
 /// answers it as JSON. Once final, later calls are answered from the store alone.
+///
+/// A pending result is asked of the API at most once per `pending_recheck` per token, whoever
+/// polls; in between the last answer is repeated with `Retry-After`. Every API call is counted
+/// against the caller's shares and the API budget first (`QuotaGuard`).
 public struct CallbackHandler {
     public let config: HandlerConfig
     public let api: any FaceIDAPI
     public let store: any TokenStore
+    public let quota: QuotaGuard
     public let clock: () -> Int64
-    /// Seconds a browser should wait before asking again while the user is still on the page.
-    public static let pendingRetrySeconds = 2
 
     /// Final records already seen by this process (shared by its workers); nil to always read the store.
     public let finals: FinalResultCache?
+    /// The latest pending answer of the API per token, repeated to polls between two rechecks.
+    public let pendingAnswers: BoundedCache<GetResultResponse>?
 
     public init(config: HandlerConfig, api: any FaceIDAPI, store: any TokenStore, finals: FinalResultCache? = nil,
-                clock: @escaping () -> Int64 = WallClock.seconds) {
+                pendingAnswers: BoundedCache<GetResultResponse>? = nil, limiter: any RateLimiter = MemoryRateLimiter(),
+                clock: @escaping () -> Int64 = WallClock.seconds,
+                milliseconds: @escaping @Sendable () -> Int64 = WallClock.milliseconds) {
         self.config = config
         self.api = api
         self.store = store
         self.finals = finals
+        self.pendingAnswers = pendingAnswers
+        self.quota = QuotaGuard(limiter: limiter, limits: config.limits, clock: milliseconds)
         self.clock = clock
     }
 
@@ -36,24 +45,24 @@ public struct CallbackHandler {
         }
         let tokenLog = ("token", TokenFormat.logID(token))
         let caller: Caller
-        switch Caller.of(request, token: token, linkKey: config.linkKey, now: clock()) {
+        switch Caller.of(request, token: token, linkKey: config.linkKey, now: clock(), maxLifetime: config.limits.maxLinkLifetimeSeconds) {
         case .success(let found): caller = found
         case .failure(let refusal): return refusal.response
         }
-        var response = answer(token: token, caller: caller)
+        var response = answer(token: token, caller: caller, request: request)
         response.logFields.insert(tokenLog, at: 0)
         if case .backend = caller { response.logFields.append(("caller", "backend")) }
         return response
     }
 
     /// Who asks: the browser that started the flow (its session cookie), or the merchant's
-    /// backend with a link signed over the token (`?token=T&exp=E&sig=HMAC(link_key, T + "\n" + E)`),
+    /// backend with a request signed over the token (`SignedLink`, purpose `result-read`),
     /// which needs no cookie and may receive face images when `expose_media` is on.
     enum Caller {
         case browser(cookie: String?)
-        case backend
+        case backend(signature: String)
 
-        static func of(_ request: HTTPRequest, token: String, linkKey: String?, now: Int64) -> Result<Caller, Refusal> {
+        static func of(_ request: HTTPRequest, token: String, linkKey: String?, now: Int64, maxLifetime: Int64) -> Result<Caller, Refusal> {
             let query = FormEncoding.parse(request.queryString) ?? []
             let value = { (name: String) in query.first { $0.name == name }?.value }
             guard value("sig") != nil || value("exp") != nil else {
@@ -62,15 +71,18 @@ public struct CallbackHandler {
             guard let linkKey else {
                 return .failure(Refusal(403, "bad_link", "this server has no link_key, so it cannot check signed result requests"))
             }
-            switch SignedLink.verify(ref: token, exp: value("exp"), sig: value("sig"), key: linkKey, now: now) {
-            case .valid: return .success(.backend)
+            switch SignedLink.verify(.resultRead, subject: token, exp: value("exp"), sig: value("sig"), key: linkKey, now: now,
+                                     maxLifetime: maxLifetime) {
+            case .valid: return .success(.backend(signature: (value("sig") ?? "").lowercased()))
             case .expired: return .failure(Refusal(403, "link_expired", "this signed result request has expired; sign a new one"))
+            case .tooLong(let most):
+                return .failure(Refusal(403, "link_lifetime", "this signed result request is valid for longer than this server accepts (max_link_lifetime, \(most) s); sign it with a nearer exp"))
             case .invalid(let why): return .failure(Refusal(403, "bad_link", why))
             }
         }
     }
 
-    private func answer(token: String, caller: Caller) -> HTTPResponse {
+    private func answer(token: String, caller: Caller, request: HTTPRequest) -> HTTPResponse {
         var record: TokenRecord
         do {
             guard let found = try finals?.record(token) ?? store.load(token: token) else {
@@ -96,6 +108,17 @@ public struct CallbackHandler {
             return Self.resultAnswer(record)
         }
 
+        if record.status == .pending {
+            switch quota.recheck(token: token) {
+            case .success: break
+            case .failure(.wait(let seconds)):
+                return Self.resultAnswer(record, live: pendingAnswers?.value(token), retryAfter: seconds)
+            case .failure(.unavailable(let refusal)):
+                return refusal.response
+            }
+        }
+        if let refusal = quota.admit(.getResult, shares: shares(caller, request: request)) { return refusal.response }
+
         let result: GetResultResponse
         do { result = try api.getResult(bizToken: token) } catch {
             if case let .api(code, _, _) = error, code == "InvalidParameterValue.BizTokenExpired" {
@@ -106,7 +129,8 @@ public struct CallbackHandler {
             return UpstreamErrors.response(for: error, action: "GetWebVerificationResultIntl")
         }
         guard let errorCode = result.errorCode else {
-            var pending = Self.resultAnswer(record, live: result)
+            pendingAnswers?.keep(result, for: token)
+            var pending = Self.resultAnswer(record, live: result, retryAfter: config.limits.pendingRecheckSeconds)
             pending.logFields.append(("tc_request", result.requestId ?? "-"))
             return pending
         }
@@ -128,9 +152,27 @@ public struct CallbackHandler {
         return final
     }
 
-    /// The result JSON of DESIGN.md. `live` is the API answer while the record is still pending.
+    /// The shares a result call counts against: the client's address, and the session or the
+    /// signed request that asks.
+    private func shares(_ caller: Caller, request: HTTPRequest) -> [QuotaGuard.Share] {
+        let limits = config.limits
+        var shares = [QuotaGuard.Share("address", key: ClientAddress.of(request, trustedProxies: limits.trustedProxies),
+                                       rate: limits.readPerAddress)]
+        switch caller {
+        case .browser(let cookieHeader):
+            let session = Cookies.value(config.cookieName, in: cookieHeader) ?? ""
+            shares.append(.init("browser session", key: SessionID.hash(session), rate: limits.readPerSession))
+        case .backend(let signature):
+            shares.append(.init("signed result request", key: signature, rate: limits.readPerLink))
+        }
+        return shares
+    }
+
+    /// The result JSON of DESIGN.md. `live` is the API answer while the record is still pending;
+    /// `retryAfter` the seconds a pending poll should wait before asking again.
     /// `media`, when given, adds the face images, video and OCR results of that API answer.
-    static func resultAnswer(_ record: TokenRecord, live: GetResultResponse? = nil, media: GetResultResponse? = nil) -> HTTPResponse {
+    static func resultAnswer(_ record: TokenRecord, live: GetResultResponse? = nil, media: GetResultResponse? = nil,
+                             retryAfter: Int64 = Limits.defaults.pendingRecheckSeconds) -> HTTPResponse {
         let stored = record.result
         let attempts = stored?.attempts ?? live?.verificationDetailList ?? []
         var fields: [(String, JSONValue)] = [
@@ -155,7 +197,7 @@ public struct CallbackHandler {
         }
         switch record.status {
         case .pending:
-            return Answers.json(202, .object(fields), headers: [("Retry-After", String(pendingRetrySeconds))])
+            return Answers.json(202, .object(fields), headers: [("Retry-After", String(retryAfter))])
         case .expired:
             return Answers.json(410, .object(fields))
         case .passed, .failed:

@@ -3,16 +3,25 @@ public import EKYCCrypto
 
 /// `GET|POST /ekyc/start`: asks the API for a BizToken, stores its record, then sends the
 /// browser to Tencent's page. The record is durable before any redirect goes out.
+///
+/// Every Apply spends Tencent's quota, so before one is made: a start that is not a page the
+/// user opened is refused (`FetchMetadata`); a browser with a verification still inside its
+/// start window is sent back to it; a single-use link is claimed; and the call is counted
+/// against the caller's shares and the API budget (`QuotaGuard`).
 public struct StartHandler {
     public let config: HandlerConfig
     public let api: any FaceIDAPI
     public let store: any TokenStore
+    public let quota: QuotaGuard
     public let clock: () -> Int64
 
-    public init(config: HandlerConfig, api: any FaceIDAPI, store: any TokenStore, clock: @escaping () -> Int64 = WallClock.seconds) {
+    public init(config: HandlerConfig, api: any FaceIDAPI, store: any TokenStore, limiter: any RateLimiter = MemoryRateLimiter(),
+                clock: @escaping () -> Int64 = WallClock.seconds,
+                milliseconds: @escaping @Sendable () -> Int64 = WallClock.milliseconds) {
         self.config = config
         self.api = api
         self.store = store
+        self.quota = QuotaGuard(limiter: limiter, limits: config.limits, clock: milliseconds)
         self.clock = clock
     }
 
@@ -25,32 +34,71 @@ public struct StartHandler {
             return Answers.error(405, code: "method_not_allowed", message: "use GET or POST for /ekyc/start",
                                  headers: [("Allow", "GET, POST")])
         }
+        if let refusal = FetchMetadata.startRefusal(request) { return refusal.response }
+        let now = clock()
         let input: StartInput
-        switch StartInput.parse(request, policy: StartInput.Policy(config: config, now: clock())) {
+        switch StartInput.parse(request, policy: StartInput.Policy(config: config, now: now)) {
         case .success(let parsed): input = parsed
         case .failure(let refusal): return refusal.response
         }
-        let linkMarker = config.singleUseLinks ? input.link.map { SingleUseLink(signature: $0.signature, expires: $0.expires) } : nil
-        if let linkMarker {
-            switch linkMarker.check(store) {
-            case .success: break
-            case .failure(let refusal): return refusal.response
+
+        let presented = Cookies.value(config.cookieName, in: request.header("Cookie")).flatMap { SessionID.isValid($0) ? $0 : nil }
+        let session: String
+        if let presented {
+            session = presented
+        } else {
+            do { session = try SessionID.make() } catch {
+                return Answers.error(503, code: "no_randomness", message: "cannot create a session id: \(error)")
             }
         }
+        let sessionHash = SessionID.hash(session)
 
+        // The same browser starting again (a double tap, a reload, the back button) while its
+        // verification can still be started goes back to that page: no new API call.
+        if let pending = Cookies.value(Cookies.pendingName(config.cookieName), in: request.header("Cookie")),
+           let page = resumable(pending, sessionHash: sessionHash, input: input, now: now) {
+            return redirect(request, to: page, token: pending, session: session, resumed: true)
+        }
+
+        var claim: (link: LinkClaim, marker: TokenRecord)?
+        if config.singleUseLinks, let link = input.link {
+            let linkClaim = LinkClaim(signature: link.signature, expires: link.expires)
+            do {
+                switch try linkClaim.claim(sessionHash: sessionHash, now: now, in: store) {
+                case .claimed(let marker):
+                    claim = (linkClaim, marker)
+                case .taken(let marker):
+                    if marker.sessionHash == sessionHash, let token = marker.extra,
+                       let page = resumable(token, sessionHash: sessionHash, input: input, now: now) {
+                        return redirect(request, to: page, token: token, session: session, resumed: true)
+                    }
+                    return LinkClaim.refusal(for: marker, now: now).response
+                }
+            } catch {
+                return storeUnavailable(error, message: "the start link cannot be checked, so no verification was started; retry shortly")
+            }
+        }
+        let release = { if let claim { claim.link.release(in: store) } }
+
+        if let refusal = quota.admit(.apply, shares: shares(request, input: input, presentedSession: presented.map { _ in sessionHash })) {
+            release()
+            return refusal.response
+        }
         let apply = ApplyRequest(redirectURL: config.redirectURL, compareImage: input.compareImage,
                                  extra: input.extra, ruleId: config.ruleId, config: config.page.isEmpty ? nil : config.page)
         let answer: ApplyResponse
         do { answer = try api.apply(apply) } catch {
+            release()
             return UpstreamErrors.response(for: error, action: "ApplyWebVerificationBizTokenIntl")
         }
         let tokenLog = ("token", TokenFormat.logID(answer.bizToken))
-        let requestLog = ("tc_request", answer.requestId ?? "-")
         guard TokenFormat.isValid(answer.bizToken) else {
+            release()
             return Answers.error(502, code: "upstream_malformed", message: "the eKYC API returned a BizToken of an unexpected form",
                                  requestId: answer.requestId)
         }
         guard let page = answer.pageURL, let pageURL = AbsoluteURL(page), config.verificationOrigin.matches(pageURL) else {
+            release()
             var refused = Answers.error(502, code: "upstream_redirect_refused",
                                         message: "the eKYC API returned a VerificationURL outside \(config.verificationOrigin); set verification_origin if the page host really changed",
                                         requestId: answer.requestId)
@@ -58,43 +106,68 @@ public struct StartHandler {
             return refused
         }
 
-        let session: String
-        if let existing = Cookies.value(config.cookieName, in: request.header("Cookie")), SessionID.isValid(existing) {
-            session = existing
-        } else {
-            do { session = try SessionID.make() } catch {
-                return Answers.error(503, code: "no_randomness", message: "cannot create a session id: \(error)")
-            }
-        }
-        let record = TokenRecord(token: answer.bizToken, created: clock(), sessionHash: SessionID.hash(session), extra: input.extra)
+        var record = TokenRecord(token: answer.bizToken, created: now, sessionHash: sessionHash, extra: input.extra)
+        record.verificationURL = page
         do { try store.save(record) } catch {
-            RequestLog.write("event=store_error \(error)")
-            var failed = Answers.error(503, code: "store_unavailable",
-                                       message: "the token could not be stored, so no verification was started; retry shortly",
-                                       requestId: answer.requestId, headers: [("Retry-After", "2")])
+            release()
+            var failed = storeUnavailable(error, message: "the token could not be stored, so no verification was started; retry shortly",
+                                          requestId: answer.requestId)
             failed.logFields += [tokenLog]
             return failed
         }
-
-        if let linkMarker {
-            // Best effort after the token is stored: a failure here only means the link could
-            // be used once more, never that a started verification is lost.
-            do { try linkMarker.record(bizToken: answer.bizToken, now: clock(), in: store) } catch {
+        if let claim {
+            // After the token is stored: a failure here leaves the link claimed without a
+            // token, which refuses it later; it never loses a started verification.
+            do { try claim.link.record(bizToken: answer.bizToken, in: store, marker: claim.marker) } catch {
                 RequestLog.write("event=store_error \(error)")
             }
         }
+        var response = redirect(request, to: page, token: answer.bizToken, session: session, resumed: false)
+        response.logFields += [("tc_request", answer.requestId ?? "-")]
+        return response
+    }
 
-        let cookie = ("Set-Cookie", Cookies.sessionHeader(name: config.cookieName, value: session, secure: config.cookieSecure))
+    /// The shares this start counts against: the client's address always, its session when it
+    /// brought one (a new session has nothing to count), its signed link when it has one.
+    private func shares(_ request: HTTPRequest, input: StartInput, presentedSession: String?) -> [QuotaGuard.Share] {
+        let limits = config.limits
+        var shares = [QuotaGuard.Share("address", key: ClientAddress.of(request, trustedProxies: limits.trustedProxies),
+                                       rate: limits.startPerAddress)]
+        if let presentedSession { shares.append(.init("browser session", key: presentedSession, rate: limits.startPerSession)) }
+        if let link = input.link { shares.append(.init("signed link", key: link.signature, rate: limits.startPerLink)) }
+        return shares
+    }
+
+    /// The page of `token` when this session may go back to it: still pending, inside
+    /// Tencent's start window, for the same ref, and no new photo to compare with.
+    private func resumable(_ token: String, sessionHash: String, input: StartInput, now: Int64) -> String? {
+        guard input.compareImage == nil, TokenFormat.isValid(token), let record = try? store.load(token: token),
+              record.status == .pending, record.sessionHash == sessionHash, now < record.startBy, record.extra == input.extra,
+              let page = record.verificationURL, let url = AbsoluteURL(page), config.verificationOrigin.matches(url) else { return nil }
+        return page
+    }
+
+    private func redirect(_ request: HTTPRequest, to page: String, token: String, session: String, resumed: Bool) -> HTTPResponse {
+        let cookies = [
+            ("Set-Cookie", Cookies.sessionHeader(name: config.cookieName, value: session, secure: config.cookieSecure)),
+            ("Set-Cookie", Cookies.pendingHeader(name: config.cookieName, token: token, secure: config.cookieSecure)),
+        ]
         var response: HTTPResponse
         if request.header("Accept")?.contains("application/json") == true {
-            response = Answers.json(200, .object([("bizToken", .string(answer.bizToken)), ("verificationURL", .string(page))]),
-                                    headers: [cookie])
+            response = Answers.json(200, .object([("bizToken", .string(token)), ("verificationURL", .string(page))]),
+                                    headers: cookies)
         } else {
-            response = HTTPResponse(status: 303, headers: [("Location", page), ("Cache-Control", "no-store"), cookie,
-                                                           ("Content-Type", "text/plain; charset=utf-8")],
+            response = HTTPResponse(status: 303, headers: [("Location", page), ("Cache-Control", "no-store")] + cookies
+                                        + [("Content-Type", "text/plain; charset=utf-8")],
                                     text: "See \(page)\n")
         }
-        response.logFields += [tokenLog, requestLog]
+        response.logFields += [("token", TokenFormat.logID(token))]
+        if resumed { response.logFields.append(("resumed", "1")) }
         return response
+    }
+
+    private func storeUnavailable(_ error: StoreError, message: String, requestId: String? = nil) -> HTTPResponse {
+        RequestLog.write("event=store_error \(error)")
+        return Answers.error(503, code: "store_unavailable", message: message, requestId: requestId, headers: [("Retry-After", "2")])
     }
 }

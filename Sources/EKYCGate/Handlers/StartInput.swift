@@ -17,8 +17,10 @@ struct StartInput: Equatable {
         a.extra == b.extra && a.compareImage == b.compareImage && a.link?.signature == b.link?.signature
     }
 
-    /// Tencent's limits: Extra ≤ 1000 characters, CompareImageBase64 ≤ 8 MB.
+    /// Tencent's limits: Extra ≤ 1000 characters, CompareImageBase64 ≤ 8 MB. Extra is bounded
+    /// in bytes too: one character (a grapheme) can hold any number of combining marks.
     static let maxExtraCharacters = 1000
+    static let maxExtraBytes = 4000
     static let maxImageBase64Bytes = 8 * 1024 * 1024
 
     /// What decides where `Extra` may come from.
@@ -26,12 +28,14 @@ struct StartInput: Equatable {
         var allowUnsignedExtra: Bool
         var linkKey: String?
         var requireSignedLink: Bool
+        var maxLinkLifetime: Int64
         var now: Int64
 
         init(config: HandlerConfig, now: Int64) {
             allowUnsignedExtra = config.allowUnsignedExtra
             linkKey = config.linkKey
             requireSignedLink = config.requireSignedLink
+            maxLinkLifetime = config.limits.maxLinkLifetimeSeconds
             self.now = now
         }
     }
@@ -93,15 +97,16 @@ struct StartInput: Equatable {
                 return .failure(Refusal(403, "bad_link", "this server has no link_key, so it cannot check signed start links"))
             }
             let value = { (name: String) in linkFields.first { $0.name == name }?.value }
-            switch SignedLink.verify(ref: value("ref"), exp: value("exp"), sig: value("sig"), key: key, now: policy.now) {
+            switch SignedLink.verify(.startLink, subject: value("ref"), exp: value("exp"), sig: value("sig"), key: key,
+                                     now: policy.now, maxLifetime: policy.maxLinkLifetime) {
             case .invalid(let why):
                 return .failure(Refusal(403, "bad_link", "\(why); ask the merchant site for a new link"))
             case .expired:
                 return .failure(Refusal(403, "link_expired", "this start link has expired; go back to the merchant site for a new one"))
+            case .tooLong(let most):
+                return .failure(Refusal(403, "link_lifetime", "this start link is valid for longer than this server accepts (max_link_lifetime, \(most) s); the merchant site must sign links with a nearer exp"))
             case .valid(let ref):
-                guard ref.count <= maxExtraCharacters else {
-                    return .failure(Refusal(400, "extra_too_long", "ref is \(ref.count) characters; Tencent's Extra allows at most 1000"))
-                }
+                if let refusal = Self.extraRefusal(ref, name: "ref") { return .failure(refusal) }
                 guard fields["extra"]?.isEmpty ?? true else {
                     return .failure(Refusal(400, "extra_with_link", "a signed link carries its ref; do not send extra with it"))
                 }
@@ -115,9 +120,7 @@ struct StartInput: Equatable {
             guard policy.allowUnsignedExtra else {
                 return .failure(Refusal(403, "unsigned_extra", "this server does not accept 'extra' from the browser; the merchant app must create a signed start link"))
             }
-            guard extra.count <= maxExtraCharacters else {
-                return .failure(Refusal(400, "extra_too_long", "extra is \(extra.count) characters; Tencent allows at most 1000"))
-            }
+            if let refusal = Self.extraRefusal(extra, name: "extra") { return .failure(refusal) }
             input.extra = extra
         }
         if let image {
@@ -148,6 +151,13 @@ struct StartInput: Equatable {
 }
 
 extension StartInput {
+    static func extraRefusal(_ text: String, name: String) -> Refusal? {
+        guard text.utf8.count <= maxExtraBytes, text.count <= maxExtraCharacters else {
+            return Refusal(400, "extra_too_long", "\(name) is longer than Tencent's Extra allows (1000 characters, and this server takes at most \(maxExtraBytes) bytes)")
+        }
+        return nil
+    }
+
     /// Where `text` stands, byte for byte, in `body` as the value of a JSON or form field:
     /// found by the field's opening quote or `=` before it and a closing quote or `&` or end
     /// after it; nil when it is not there as is (escaped in JSON, percent-encoded in a form).

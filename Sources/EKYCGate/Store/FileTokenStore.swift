@@ -33,6 +33,41 @@ public final class FileTokenStore: TokenStore {
     }
 
     public func save(_ record: TokenRecord) throws(StoreError) {
+        _ = try write(record) { (temp, file, shard, directoryFD) throws(StoreError) in
+            // A final record is written once: the check and the rename happen under one lock,
+            // so a racing writer cannot slip a rename in between.
+            if (try? load(token: record.token))??.status.isFinal == true {
+                _ = sys.unlink(temp)
+                return false
+            }
+            _ = try sys.retrying("rename", file) { Int(sys.rename(temp, file)) }
+            // The rename is durable only once the directory entry is on disk.
+            _ = try sys.retrying("fsync", shard) { Int(sys.fsync(directoryFD)) }
+            return true
+        }
+    }
+
+    public func create(_ record: TokenRecord) throws(StoreError) -> Bool {
+        try write(record) { (temp, file, shard, directoryFD) throws(StoreError) in
+            // link(2) gives the complete temp file its name only if the name is free: of two
+            // creators exactly one succeeds, and a reader never sees a partial record.
+            let linked = sys.link(temp, file) == 0
+            let code = errno
+            _ = sys.unlink(temp)
+            guard linked else {
+                if code == EEXIST { return false }
+                throw StoreError(call: "link", path: file, errno: code, detail: String(cString: strerror(code)))
+            }
+            _ = try sys.retrying("fsync", shard) { Int(sys.fsync(directoryFD)) }
+            return true
+        }
+    }
+
+    /// Writes the record to a durable temp file in its shard, then runs `publish` under the
+    /// shard's lock to give it its name; the temp file never outlives the call.
+    private func write(_ record: TokenRecord,
+                       publish: (_ temp: String, _ file: String, _ shard: String, _ directoryFD: Int32) throws(StoreError) -> Bool)
+        throws(StoreError) -> Bool {
         let (shard, file) = path(for: record.token)
         let bytes: [UInt8]
         do { bytes = Array(try JSONEncoder().encode(record)) } catch {
@@ -57,17 +92,11 @@ public final class FileTokenStore: TokenStore {
             _ = try sys.retrying("fdatasync", temp) { Int(sys.datasync(fd)) }
             closed = true
             _ = try sys.retrying("close", temp) { Int(sys.close(fd)) }
+            var published = false
             try withShardLock(shard) { (directoryFD) throws(StoreError) in
-                // A final record is written once: the check and the rename happen under one lock,
-                // so a racing writer cannot slip a rename in between.
-                if (try? load(token: record.token))??.status.isFinal == true {
-                    _ = sys.unlink(temp)
-                    return
-                }
-                _ = try sys.retrying("rename", file) { Int(sys.rename(temp, file)) }
-                // The rename is durable only once the directory entry is on disk.
-                _ = try sys.retrying("fsync", shard) { Int(sys.fsync(directoryFD)) }
+                published = try publish(temp, file, shard, directoryFD)
             }
+            return published
         } catch {
             if !closed { _ = sys.close(fd) }
             _ = sys.unlink(temp)

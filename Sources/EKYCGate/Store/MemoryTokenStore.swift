@@ -13,6 +13,14 @@ public final class MemoryTokenStore: TokenStore {
         }
     }
 
+    public func create(_ record: TokenRecord) throws(StoreError) -> Bool {
+        records.withLock { all in
+            guard all[record.token] == nil else { return false }
+            all[record.token] = record
+            return true
+        }
+    }
+
     public func load(token: String) throws(StoreError) -> TokenRecord? {
         records.withLock { $0[token] }
     }

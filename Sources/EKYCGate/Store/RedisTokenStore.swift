@@ -81,6 +81,25 @@ public final class RedisTokenStore: TokenStore {
         }
     }
 
+    public func create(_ record: TokenRecord) throws(StoreError) -> Bool {
+        let key = Self.key(for: record.token)
+        let seconds = record.keepUntil - clock()
+        guard seconds > 0 else { return false }
+        let json: [UInt8]
+        do { json = Array(try JSONEncoder().encode(record)) } catch {
+            throw StoreError(call: "encode", path: key, errno: 0, detail: "\(error)")
+        }
+        let reply = try run(key: key) { _ in
+            [Array("SET".utf8), Array(key.utf8), json, Array("NX".utf8), Array("EX".utf8), Array(String(seconds).utf8)]
+        }
+        switch reply {
+        case .status("OK"): return true
+        case .null: return false
+        case .error(let message): throw StoreError(call: "SET", path: key, errno: 0, detail: "Redis answered: \(message)")
+        default: throw StoreError(call: "SET", path: key, errno: 0, detail: "unexpected reply \(reply)")
+        }
+    }
+
     public func load(token: String) throws(StoreError) -> TokenRecord? {
         let key = Self.key(for: token)
         let reply = try run(key: key) { _ in [Array("GET".utf8), Array(key.utf8)] }
@@ -121,7 +140,7 @@ public final class RedisTokenStore: TokenStore {
     }
 
     /// Runs one command on this instance's connection, connecting first when there is none.
-    private func run(key: String, _ command: (Session) -> [[UInt8]]) throws(StoreError) -> RedisReply {
+    func run(key: String, _ command: (Session) -> [[UInt8]]) throws(StoreError) -> RedisReply {
         try session.withLock { (current: inout Session?) throws(StoreError) -> RedisReply in
             var reused = current != nil
             while true {

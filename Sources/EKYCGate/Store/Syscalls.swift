@@ -12,9 +12,13 @@ public struct Syscalls: Sendable {
     /// fdatasync: the record's bytes and size reach the disk without a needless inode timestamp write.
     public var datasync: @Sendable (Int32) -> Int32
     public var rename: @Sendable (String, String) -> Int32
+    /// link(2): a new name for a file that fails with EEXIST, the atomic "create unless present".
+    public var link: @Sendable (String, String) -> Int32
     public var close: @Sendable (Int32) -> Int32
     public var unlink: @Sendable (String) -> Int32
     public var mkdir: @Sendable (String, UInt32) -> Int32
+    public var pread: @Sendable (Int32, UnsafeMutableRawBufferPointer, Int64) -> Int
+    public var pwrite: @Sendable (Int32, UnsafeRawBufferPointer, Int64) -> Int
 
     public static let live = Syscalls(
         open: { Glibc.open($0, $1, mode_t($2)) },
@@ -22,9 +26,12 @@ public struct Syscalls: Sendable {
         fsync: { Glibc.fsync($0) },
         datasync: { Glibc.fdatasync($0) },
         rename: { Glibc.rename($0, $1) },
+        link: { Glibc.link($0, $1) },
         close: { Glibc.close($0) },
         unlink: { Glibc.unlink($0) },
-        mkdir: { Glibc.mkdir($0, mode_t($1)) }
+        mkdir: { Glibc.mkdir($0, mode_t($1)) },
+        pread: { Glibc.pread($0, $1.baseAddress, $1.count, off_t($2)) },
+        pwrite: { Glibc.pwrite($0, $1.baseAddress, $1.count, off_t($2)) }
     )
 
     /// Runs `body` until it does not fail with EINTR; a failure becomes a `StoreError`.

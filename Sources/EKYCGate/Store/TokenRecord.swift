@@ -18,6 +18,9 @@ public struct TokenRecord: Codable, Sendable, Equatable {
     /// SHA-256 hex of the browser's session cookie: binds the token to that browser.
     public var sessionHash: String
     public var extra: String?
+    /// Tencent's page for this token, so a browser that starts again within the start window
+    /// is sent back to it instead of spending a new verification.
+    public var verificationURL: String?
     public var status: Status
     /// The final answer, written once when the API first reports one.
     public var result: StoredResult?
@@ -25,10 +28,11 @@ public struct TokenRecord: Codable, Sendable, Equatable {
     public init(token: String, created: Int64, sessionHash: String, extra: String?) {
         self.token = token
         self.created = created
-        self.startBy = created + Self.startWindowSeconds
-        self.keepUntil = created + Self.retentionSeconds
+        self.startBy = created.saturatingAdd(Self.startWindowSeconds)
+        self.keepUntil = created.saturatingAdd(Self.retentionSeconds)
         self.sessionHash = sessionHash
         self.extra = extra
+        self.verificationURL = nil
         self.status = .pending
         self.result = nil
     }

@@ -23,6 +23,9 @@ public protocol TokenStore: Sendable {
     /// (status other than pending) is written once: saving over one leaves it as it is, so a
     /// racing callback never replaces the result another one stored.
     func save(_ record: TokenRecord) throws(StoreError)
+    /// Writes the record only when there is none for its token, atomically (of two racing
+    /// creators exactly one wins); true when this call wrote it. Durable when it returns true.
+    func create(_ record: TokenRecord) throws(StoreError) -> Bool
     /// The record for a token, or nil when there is none.
     func load(token: String) throws(StoreError) -> TokenRecord?
     /// Removes records whose retention ended before `now` and stale temp files; returns how many.

@@ -7,14 +7,20 @@ import FastCGI
 /// The file store is one shared instance (every call is its own open/rename); a Redis store is
 /// one instance per worker, each with its own connection, so no worker waits for another's
 /// round trip and no pool or lock is shared between threads.
+///
+/// The rate limiter lives beside the records: a table file in the store directory shared by the
+/// machine's processes, or keys in the same Redis shared by every node.
 public enum TokenStores: Sendable {
-    case file(FileTokenStore)
+    case file(FileTokenStore, FileRateLimiter)
     case redis(RedisOptions)
 
     public static func open(_ config: HandlerConfig) throws(ConfigError) -> TokenStores {
         guard let redis = config.redis else {
-            do { return .file(try FileTokenStore(directory: config.storeDirectory)) } catch {
-                throw ConfigError("store \(config.storeDirectory): \(error.detail)")
+            do {
+                let store = try FileTokenStore(directory: config.storeDirectory)
+                return .file(store, try FileRateLimiter(directory: store.directory))
+            } catch {
+                throw ConfigError("store \(config.storeDirectory): \(error.call) \(error.path): \(error.detail)")
             }
         }
         // A wrong password or database is a configuration mistake: stop now, with its message.
@@ -28,10 +34,14 @@ public enum TokenStores: Sendable {
         return .redis(redis)
     }
 
-    public func make() -> any TokenStore {
+    public func make() -> any TokenStore { makeWithLimiter().store }
+
+    /// A worker's store and the limiter that goes with it (for Redis, one connection serves both).
+    public func makeWithLimiter() -> (store: any TokenStore, limiter: any RateLimiter) {
         switch self {
-        case .file(let store): store
-        case .redis(let options): RedisTokenStore(options: options)
+        case .file(let store, let limiter): (store, limiter)
+        case .redis(let options):
+            { (redis: RedisTokenStore) in (redis, redis) }(RedisTokenStore(options: options))
         }
     }
 }

@@ -24,8 +24,8 @@ public enum Answers {
 /// A request refused before any work: the error answer travels as a `Result` failure.
 struct Refusal: Error {
     var response: HTTPResponse
-    init(_ status: Int, _ code: String, _ message: String) {
-        response = Answers.error(status, code: code, message: message)
+    init(_ status: Int, _ code: String, _ message: String, headers: [(name: String, value: String)] = []) {
+        response = Answers.error(status, code: code, message: message, headers: headers)
     }
 }
 

@@ -18,4 +18,13 @@ public enum Cookies {
     public static func sessionHeader(name: String, value: String, secure: Bool) -> String {
         "\(name)=\(value); Path=/ekyc; HttpOnly; SameSite=Lax" + (secure ? "; Secure" : "")
     }
+
+    /// The cookie that remembers the verification this browser started last, so starting again
+    /// inside Tencent's 10-minute start window goes back to it instead of spending a new one.
+    /// Only a hint: the token must still be pending and bound to the same session in the store.
+    public static func pendingName(_ sessionName: String) -> String { sessionName + "_token" }
+
+    public static func pendingHeader(name sessionName: String, token: String, secure: Bool) -> String {
+        "\(pendingName(sessionName))=\(token); Path=/ekyc; Max-Age=600; HttpOnly; SameSite=Lax" + (secure ? "; Secure" : "")
+    }
 }
