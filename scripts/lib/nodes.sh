@@ -46,6 +46,7 @@ CONF
     chmod 755 "$run/nodes/$node"
     stack_render "$root/demo/ekyc.conf.in" "$run/nodes/$node/ekyc.conf.tmp" "${vars[@]}"
     grep -v '^store = ' "$run/nodes/$node/ekyc.conf.tmp" >"$run/nodes/$node/ekyc.conf"
+    if [ "${EKYC_STACK_UNMETERED:-}" = 1 ]; then stack_unmetered_config >>"$run/nodes/$node/ekyc.conf"; fi
     rm -f "$run/nodes/$node/ekyc.conf.tmp"
   done
   # Node a: the password in a file of its own (mode 600); node b: in the URL. Both use database 1.

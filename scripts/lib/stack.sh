@@ -54,6 +54,17 @@ stack_render() {
   mv "$out.tmp" "$out"
 }
 
+# stack_unmetered_config : config lines that turn off the API budget and every fair share, for
+# stacks whose clients all come from one address and whose load is the point (the test suite's
+# shared stack, the bench). Tests of the limits start handlers of their own with the defaults.
+stack_unmetered_config() {
+  local key
+  for key in api_budget limit_start_per_link limit_start_per_session limit_start_per_address \
+    limit_read_per_session limit_read_per_link limit_read_per_address; do
+    echo "$key = off"
+  done
+}
+
 stack_prepare() {
   local root=$1 run=$2
   mkdir -p "$run"/{logs,pids,tmp,site}
@@ -74,6 +85,7 @@ stack_prepare() {
 
   local vars=(RUN_DIR="$run" SITE_PORT="$EKYC_SITE_PORT" API_PORT="$EKYC_API_PORT" PAGE_PORT="$EKYC_PAGE_PORT")
   stack_render "$root/demo/ekyc.conf.in" "$run/ekyc.conf" "${vars[@]}"
+  if [ "${EKYC_STACK_UNMETERED:-}" = 1 ]; then stack_unmetered_config >>"$run/ekyc.conf"; fi
   stack_render "$root/demo/sandbox.conf.in" "$run/sandbox.conf" "${vars[@]}" SANDBOX_RATE_LIMIT="${EKYC_SANDBOX_RATE_LIMIT:-on}"
 
   local user_directive

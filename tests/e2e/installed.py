@@ -118,6 +118,8 @@ class Response:
     status: int
     headers: dict
     body: bytes
+    # What a browser sends back: every Set-Cookie's name=value, as one Cookie header.
+    cookies: str = ""
 
     def json(self):
         import json
@@ -133,7 +135,8 @@ def parse_cgi(output: bytes) -> Response:
         name, _, value = line.partition(":")
         headers.setdefault(name.strip().lower(), []).append(value.strip())
     status = int(headers.pop("status", ["200"])[0].split()[0])
-    return Response(status, {name: values[-1] for name, values in headers.items()}, body)
+    cookies = "; ".join(value.split(";")[0] for value in headers.get("set-cookie", []))
+    return Response(status, {name: values[-1] for name, values in headers.items()}, body, cookies)
 
 
 def cgi_environment(path, query="", request_id=None, cookie=None, **extra) -> dict:

@@ -59,7 +59,7 @@ def verify_once(stack, start, callback):
     location = started.headers["location"]
     assert location.startswith(stack.page_url + "/reflect/?token="), location
     token = location.split("token=", 1)[1].split("&")[0]
-    cookie = started.headers["set-cookie"].split(";")[0]
+    cookie = started.cookies
     finish_on_sandbox(stack, token)
     answer = callback(token, cookie)
     assert answer.status == 200, answer.body

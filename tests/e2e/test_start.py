@@ -2,8 +2,6 @@
 sandbox, with the real curl binary."""
 
 import base64
-import hashlib
-import hmac
 import json
 import subprocess
 import time
@@ -13,6 +11,7 @@ import pytest
 
 from cgirun import start_as_cgi
 from test_flow import assert_error, callback, finish, open_page, start
+from links import sign
 
 # A complete 1x1 baseline JPEG (JFIF): what a phone camera sends, in miniature.
 JPEG = base64.b64decode(
@@ -21,9 +20,9 @@ JPEG = base64.b64decode(
 
 
 def signed_link(stack, ref, expires_in=300, key=None):
-    """What a merchant app computes: sig = hex(HMAC-SHA256(link_key, ref + "\\n" + exp))."""
+    """What a merchant app computes (links.sign, purpose start-link)."""
     exp = int(time.time()) + expires_in
-    sig = hmac.new((key or stack.link_key).encode(), ("%s\n%d" % (ref, exp)).encode(), hashlib.sha256).hexdigest()
+    sig = sign(key or stack.link_key, "start-link", ref, exp)
     return "ref=%s&exp=%d&sig=%s" % (quote(ref, safe=""), exp, sig)
 
 

@@ -10,10 +10,12 @@ public enum Fixtures {
     /// A session cookie value of the valid form (64 lower-case hex digits).
     public static let session = String(repeating: "5e", count: 32)
 
-    public static func config(unsignedExtra: Bool, linkKey: String?, requireLink: Bool, exposeMedia: Bool = false) -> HandlerConfig {
+    public static func config(unsignedExtra: Bool, linkKey: String?, requireLink: Bool, exposeMedia: Bool = false,
+                              singleUseLinks: Bool = false) -> HandlerConfig {
         var values = ["secret_id": "AKIDfuzz", "secret_key": "key", "redirect_url": "https://shop.example.com/ekyc/done",
                       "store": "file:/nonexistent", "allow_unsigned_extra": unsignedExtra ? "true" : "false",
-                      "require_signed_link": requireLink ? "true" : "false", "expose_media": exposeMedia ? "true" : "false"]
+                      "require_signed_link": requireLink ? "true" : "false", "expose_media": exposeMedia ? "true" : "false",
+                      "single_use_links": singleUseLinks ? "true" : "false"]
         values["link_key"] = linkKey
         do { return try HandlerConfig(file: ConfigFile(path: "fuzz.conf", values: values), environment: [:]) } catch {
             fatalError("fuzz config refused: \(error)")

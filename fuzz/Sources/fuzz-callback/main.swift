@@ -33,7 +33,7 @@ Fuzzer.run { bytes in
         let signed = FormEncoding.value("sig", in: query) != nil
         require(signed || Cookies.value("ekyc_session", in: cookie) == Fixtures.session, "a result without the session cookie or a signature")
         if signed, let token, let exp = FormEncoding.value("exp", in: query), let expires = Int64(exp) {
-            require(FormEncoding.value("sig", in: query)?.lowercased() == SignedLink.signature(key: Fixtures.linkKey, ref: token, exp: expires),
+            require(FormEncoding.value("sig", in: query)?.lowercased() == SignedLink.signature(.resultRead, key: Fixtures.linkKey, subject: token, exp: expires),
                     "a result for a wrong signature")
         }
     }

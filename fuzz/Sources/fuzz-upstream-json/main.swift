@@ -38,7 +38,7 @@ Fuzzer.run { body in
             let config = Fixtures.config(unsignedExtra: false, linkKey: Fixtures.linkKey, requireLink: false, exposeMedia: exposeMedia)
             let handler = CallbackHandler(config: config, api: ScriptedFaceID(resultAnswer: .success(answer)), store: store, clock: { Fixtures.now })
             let query = exposeMedia
-                ? "token=\(Fixtures.token)&exp=\(Fixtures.now + 60)&sig=\(SignedLink.signature(key: Fixtures.linkKey, ref: Fixtures.token, exp: Fixtures.now + 60))"
+                ? "token=\(Fixtures.token)&exp=\(Fixtures.now + 60)&sig=\(SignedLink.signature(.resultRead, key: Fixtures.linkKey, subject: Fixtures.token, exp: Fixtures.now + 60))"
                 : "token=\(Fixtures.token)"
             let response = handler.handle(Fixtures.request(method: "GET", query: query, cookie: "ekyc_session=\(Fixtures.session)"))
             requireWellFormed(response)
