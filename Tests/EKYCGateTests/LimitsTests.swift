@@ -57,7 +57,7 @@ import FastCGI
     /// `flock` excludes them from each other): they count against the same numbers.
     @Test func processesShareTheCounts() throws {
         let path = try directory()
-        let one = try FileRateLimiter(directory: path), two = try FileRateLimiter(directory: path)
+        let one = FileRateLimiter(directory: path), two = FileRateLimiter(directory: path)
         let rate = Rate(parsing: "4/s")!
         var allowed = 0
         for index in 0..<10 where try (index % 2 == 0 ? one : two).take("api:Apply", rate: rate, now: 5_000).allowed { allowed += 1 }
@@ -66,7 +66,7 @@ import FastCGI
     }
 
     @Test func threadsOfOneProcessShareThemToo() throws {
-        let limiter = try FileRateLimiter(directory: try directory())
+        let limiter = FileRateLimiter(directory: try directory())
         let rate = Rate(parsing: "50/m")!
         let allowed = Mutex(0)
         DispatchQueue.concurrentPerform(iterations: 400) { _ in
@@ -76,7 +76,7 @@ import FastCGI
     }
 
     @Test func manyKeysNeverFailAndAKeyKeepsItsCount() throws {
-        let limiter = try FileRateLimiter(directory: try directory())
+        let limiter = FileRateLimiter(directory: try directory())
         let rate = Rate(parsing: "1/h")!
         #expect(try limiter.take("kept", rate: rate, now: 0).allowed)
         for index in 0..<2_000 { _ = try limiter.take("key-\(index)", rate: rate, now: 0) }

@@ -29,6 +29,12 @@ enum CheckConfig {
             print("\(name): store \(storeName(config)) is NOT ok: \(problem)")
             failed = true
         }
+        switch limiterProblem(config) {
+        case nil: print("\(name): API budget \(config.limits.apiBudget.map(String.init(describing:)) ?? "off") per API, shared by \(config.redis == nil ? "this machine's handler processes" : "every node on this Redis")")
+        case let problem?:
+            print("\(name): API budget is NOT ok: \(problem)")
+            failed = true
+        }
         if let key = config.linkKey {
             print("\(name): signed links are \(config.requireSignedLink ? "required" : "accepted") (link_key of \(key.utf8.count) bytes)")
         }
@@ -66,6 +72,15 @@ enum CheckConfig {
             try? store.remove(token: token)
             return "\(error.description) — check that the handlers' user owns the directory and the disk has room"
         }
+    }
+
+    /// The file store's limiter table, when it exists, must be the handlers' to write (the
+    /// check does not create it: whoever runs the check may not be the handlers' user).
+    static func limiterProblem(_ config: HandlerConfig) -> String? {
+        guard config.redis == nil else { return nil }
+        let path = "\(config.storeDirectory)/\(FileRateLimiter.fileName)"
+        guard access(path, F_OK) == 0, access(path, R_OK | W_OK) != 0 else { return nil }
+        return "\(path): \(String(cString: strerror(errno))) — it must belong to the handlers' user (chown it, or remove it and let the handlers create it)"
     }
 
     /// One `GetWebVerificationResultIntl` for a token that cannot exist: Tencent answers

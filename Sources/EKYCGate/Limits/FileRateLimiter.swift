@@ -20,25 +20,30 @@ public final class FileRateLimiter: RateLimiter {
     static let probes = 8
 
     public let path: String
-    private let fd: Int32
     private let sys: Syscalls
-    /// `flock` excludes other processes, not other threads of this one (they share the open file).
-    private let threads = Mutex(())
+    /// The open table, opened on first use: only a serving handler counts, so `sweep` or
+    /// `--check-config` run as another user never create the file under that user's name.
+    /// Also the lock of this process's threads: `flock` excludes other processes, not other
+    /// threads of this one (they share the open file).
+    private let file = Mutex<Int32?>(nil)
 
-    public init(directory: String, syscalls: Syscalls = .live) throws(StoreError) {
+    public init(directory: String, syscalls: Syscalls = .live) {
         path = "\(directory)/\(Self.fileName)"
         sys = syscalls
-        let path = path
-        fd = Int32(try syscalls.retrying("open", path) { Int(syscalls.open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)) })
     }
 
-    deinit { _ = sys.close(fd) }
+    deinit { if let fd = file.withLock({ $0 }) { _ = sys.close(fd) } }
 
     public func take(_ key: String, rate: Rate, now: Int64) throws(StoreError) -> LimitDecision {
         let hash = Self.hash(key)
         let first = Int(hash % UInt64(Self.slotCount - Self.probes + 1))
         let offset = Int64(first * Self.slotBytes)
-        return try threads.withLock { _ throws(StoreError) -> LimitDecision in
+        return try file.withLock { (opened: inout Int32?) throws(StoreError) -> LimitDecision in
+            let fd: Int32
+            if let opened { fd = opened } else {
+                fd = Int32(try sys.retrying("open", path) { Int(sys.open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)) })
+                opened = fd
+            }
             _ = try sys.retrying("flock", path) { Int(flock(fd, LOCK_EX)) }
             defer { _ = flock(fd, LOCK_UN) }
             var slots = [UInt8](repeating: 0, count: Self.probes * Self.slotBytes)

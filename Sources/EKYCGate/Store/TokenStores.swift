@@ -18,7 +18,7 @@ public enum TokenStores: Sendable {
         guard let redis = config.redis else {
             do {
                 let store = try FileTokenStore(directory: config.storeDirectory)
-                return .file(store, try FileRateLimiter(directory: store.directory))
+                return .file(store, FileRateLimiter(directory: store.directory))
             } catch {
                 throw ConfigError("store \(config.storeDirectory): \(error.call) \(error.path): \(error.detail)")
             }
