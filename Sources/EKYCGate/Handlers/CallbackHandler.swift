@@ -11,6 +11,7 @@ public struct CallbackHandler {
     public let config: HandlerConfig
     public let api: any FaceIDAPI
     public let store: any TokenStore
+    public let recorder: ResultRecorder
     public let quota: QuotaGuard
     public let clock: () -> Int64
 
@@ -21,11 +22,12 @@ public struct CallbackHandler {
 
     public init(config: HandlerConfig, api: any FaceIDAPI, store: any TokenStore, finals: FinalResultCache? = nil,
                 pendingAnswers: BoundedCache<GetResultResponse>? = nil, limiter: any RateLimiter = MemoryRateLimiter(),
-                clock: @escaping () -> Int64 = WallClock.seconds,
+                events: (any EventOutbox)? = nil, clock: @escaping () -> Int64 = WallClock.seconds,
                 milliseconds: @escaping @Sendable () -> Int64 = WallClock.milliseconds) {
         self.config = config
         self.api = api
         self.store = store
+        self.recorder = ResultRecorder(store: store, events: events)
         self.finals = finals
         self.pendingAnswers = pendingAnswers
         self.quota = QuotaGuard(limiter: limiter, limits: config.limits, clock: milliseconds)
@@ -123,33 +125,30 @@ public struct CallbackHandler {
         do { result = try api.getResult(bizToken: token) } catch {
             if case let .api(code, _, _) = error, code == "InvalidParameterValue.BizTokenExpired" {
                 record.status = .expired
-                try? store.save(record)
-                return Self.resultAnswer(record)
+                return Self.resultAnswer(remember((try? recorder.keep(record, now: clock())) ?? record))
             }
             return UpstreamErrors.response(for: error, action: "GetWebVerificationResultIntl")
         }
-        guard let errorCode = result.errorCode else {
+        guard let final = ResultRecorder.verdict(record, answer: result, now: clock()) else {
             pendingAnswers?.keep(result, for: token)
             var pending = Self.resultAnswer(record, live: result, retryAfter: config.limits.pendingRecheckSeconds)
             pending.logFields.append(("tc_request", result.requestId ?? "-"))
             return pending
         }
-        let attempts = result.verificationDetailList ?? []
-        record.status = errorCode == 0 ? .passed : .failed
-        record.result = StoredResult(
-            errorCode: errorCode, errorMsg: result.errorMsg,
-            reason: errorCode == 0 ? nil : ResultReason.of(errorCode: errorCode, detail: attempts.last).rawValue,
-            attempts: attempts, requestId: result.requestId, completed: clock())
-        do {
-            try store.save(record)
-            finals?.keep(record)
-        } catch {
-            // The verdict is still right; only the cache failed, so the next call asks the API again.
+        let stored: TokenRecord
+        do { stored = remember(try recorder.keep(final, now: clock())) } catch {
+            // The verdict is still right; only storing it failed, so the next call asks the API again.
             RequestLog.write("event=store_error \(error)")
+            stored = final
         }
-        var final = Self.resultAnswer(record, media: withMedia ? result : nil)
-        final.logFields.append(("tc_request", result.requestId ?? "-"))
-        return final
+        var answer = Self.resultAnswer(stored, media: withMedia ? result : nil)
+        answer.logFields.append(("tc_request", result.requestId ?? "-"))
+        return answer
+    }
+
+    private func remember(_ record: TokenRecord) -> TokenRecord {
+        finals?.keep(record)
+        return record
     }
 
     /// The shares a result call counts against: the client's address, and the session or the

@@ -1,5 +1,4 @@
 public import FastCGI
-public import EKYCCrypto
 
 /// `GET|POST /ekyc/start`: asks the API for a BizToken, stores its record, then sends the
 /// browser to Tencent's page. The record is durable before any redirect goes out.

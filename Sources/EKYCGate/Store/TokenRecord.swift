@@ -24,6 +24,8 @@ public struct TokenRecord: Codable, Sendable, Equatable {
     public var status: Status
     /// The final answer, written once when the API first reports one.
     public var result: StoredResult?
+    /// When the reconciler last asked the API about this pending record (Unix seconds).
+    public var checkedAt: Int64?
 
     public init(token: String, created: Int64, sessionHash: String, extra: String?) {
         self.token = token
@@ -35,6 +37,7 @@ public struct TokenRecord: Codable, Sendable, Equatable {
         self.verificationURL = nil
         self.status = .pending
         self.result = nil
+        self.checkedAt = nil
     }
 }
 

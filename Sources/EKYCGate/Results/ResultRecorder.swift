@@ -1,0 +1,44 @@
+import FastCGI
+
+/// The one place a verification becomes final, whoever asked Tencent (the browser's callback,
+/// the backend's read, the reconciler): the verdict from the API's answer, stored once, and its
+/// webhook event enqueued. What it returns is what the store kept: when two readers race, the
+/// first write stands and both serve it.
+public struct ResultRecorder: Sendable {
+    public let store: any TokenStore
+    /// The outbox when webhooks are on; nil otherwise.
+    public let events: (any EventOutbox)?
+
+    public init(store: any TokenStore, events: (any EventOutbox)? = nil) {
+        self.store = store
+        self.events = events
+    }
+
+    /// The record as the API's answer leaves it, or nil while the user has not finished
+    /// (`ErrorCode` null).
+    public static func verdict(_ record: TokenRecord, answer: GetResultResponse, now: Int64) -> TokenRecord? {
+        guard let errorCode = answer.errorCode else { return nil }
+        let attempts = answer.verificationDetailList ?? []
+        var final = record
+        final.status = errorCode == 0 ? .passed : .failed
+        final.result = StoredResult(
+            errorCode: errorCode, errorMsg: answer.errorMsg,
+            reason: errorCode == 0 ? nil : ResultReason.of(errorCode: errorCode, detail: attempts.last).rawValue,
+            attempts: attempts, requestId: answer.requestId, completed: now)
+        return final
+    }
+
+    /// Stores a final record and enqueues its event; returns the record every reader serves.
+    public func keep(_ final: TokenRecord, now: Int64) throws(StoreError) -> TokenRecord {
+        try store.save(final)
+        let stored = (try store.load(token: final.token)) ?? final
+        if let events, let event = VerificationEvent(final: stored, now: now) {
+            // The result is stored either way; an event that could not be enqueued now is
+            // enqueued by the reconciler, which finds final records without one.
+            do { _ = try events.enqueue(event) } catch {
+                RequestLog.write("event=outbox_error token=\(TokenFormat.logID(stored.token)) \(error)")
+            }
+        }
+        return stored
+    }
+}
