@@ -63,14 +63,13 @@ public struct HandlerConfig: Sendable {
             totalTimeoutMilliseconds: try file.int("timeout_ms", default: 10_000, range: 100...120_000),
             caFile: file.optionalString("ca_file"))
         redirectURL = try file.string("redirect_url")
-        guard AbsoluteURL(redirectURL) != nil else {
-            throw ConfigError("\(file.origin(of: "redirect_url")): redirect_url must be an absolute http(s) URL such as https://shop.example.com/ekyc/done, got '\(redirectURL)'")
+        do { _ = try AbsoluteURL(parsing: redirectURL) } catch {
+            throw ConfigError("\(file.origin(of: "redirect_url")): redirect_url must be an absolute http(s) URL such as https://shop.example.com/ekyc/done; '\(redirectURL)' \(error.reason)")
         }
         let origin = try file.string("verification_origin", default: "https://*.faceid.qq.com")
-        guard let pattern = OriginPattern(origin) else {
-            throw ConfigError("\(file.origin(of: "verification_origin")): verification_origin must look like https://*.faceid.qq.com or http://localhost:8081, got '\(origin)'")
+        do { verificationOrigin = try OriginPattern(parsing: origin) } catch {
+            throw ConfigError("\(file.origin(of: "verification_origin")): verification_origin must look like https://*.faceid.qq.com or http://localhost:8081; '\(origin)' \(error.reason)")
         }
-        verificationOrigin = pattern
         var store = try file.string("store", default: "file:/var/lib/ekyc/tokens")
         if RedisOptions.isRedisURL(store) {
             redis = try RedisOptions(config: file, url: store)
