@@ -33,7 +33,8 @@ Config keys (key = value; EKYC_SANDBOX_<KEY> in the environment overrides):
   workers       1-256 (default 4)
   rate_limit    on|off (default on): 20 requests/s per action, then RequestLimitExceeded
   fault         none (default) or one of: latency=MS, http500, nonjson, truncate, ratelimit,
-                internal; applied to every API answer
+                internal, reset, verification_url=URL (Apply answers that VerificationURL);
+                applied to every API answer
   fault_header  on|off (default on): honour the X-Sandbox-Fault request header (same values)
 
 State is kept in memory: restarting the process forgets all tokens.
