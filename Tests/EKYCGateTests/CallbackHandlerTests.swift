@@ -7,11 +7,12 @@ import HTTPClient
 @Suite struct CallbackHandlerTests {
     let api = FakeFaceID()
     let store = MemoryTokenStore()
-    let session = String(repeating: "cd", count: 32)
-    var cookie: String { "ekyc_session=\(session)" }
+    let session: SessionID
+    var cookie: String { "ekyc_session=\(session.cookieValue)" }
 
     init() throws {
-        try store.save(TokenRecord(token: Fixtures.token, created: 1_000, sessionHash: SessionID.hash(session), extra: "order-42"))
+        session = try Fixtures.session(0xcd)
+        try store.save(TokenRecord(token: Fixtures.token, created: 1_000, sessionHash: session.hash, extra: "order-42"))
     }
 
     func handler(now: Int64 = 2_000) throws -> CallbackHandler {
@@ -69,7 +70,7 @@ import HTTPClient
     }
 
     @Test func anotherSessionIsForbidden() throws {
-        #expect(try call(cookie: "ekyc_session=" + String(repeating: "ef", count: 32)).status == 403)
+        #expect(try call(cookie: "ekyc_session=" + Fixtures.session(0xef).cookieValue).status == 403)
         #expect(try call(cookie: nil).status == 403)
         #expect(api.resultCalls == 0)
     }
@@ -124,7 +125,7 @@ import HTTPClient
     let now: Int64 = 2_000
 
     init() throws {
-        try store.save(TokenRecord(token: Fixtures.token, created: 1_000, sessionHash: SessionID.hash(String(repeating: "cd", count: 32)), extra: nil))
+        try store.save(TokenRecord(token: Fixtures.token, created: 1_000, sessionHash: Fixtures.session(0xcd).hash, extra: nil))
         api.resultAnswer = .success(GetResultResponse(errorCode: 0, errorMsg: "Success", videoBase64: "AAAAIGZ0eXA=",
                                                       bestFrameBase64: "/9j/4AAQ", requestId: "r"))
     }
@@ -173,18 +174,18 @@ import HTTPClient
     }
 
     @Test func aFinalResultIsAnsweredFromMemoryAfterwards() throws {
-        let session = String(repeating: "cd", count: 32)
+        let session = try Fixtures.session(0xcd)
         let store = CountingStore()
-        try store.save(TokenRecord(token: Fixtures.token, created: 1_000, sessionHash: SessionID.hash(session), extra: nil))
+        try store.save(TokenRecord(token: Fixtures.token, created: 1_000, sessionHash: session.hash, extra: nil))
         let api = FakeFaceID()
         api.resultAnswer = .success(GetResultResponse(errorCode: 0, errorMsg: "Success", requestId: "r"))
         let handler = CallbackHandler(config: try Fixtures.config(), api: api, store: store, finals: FinalResultCache(), clock: { 2_000 })
-        let request = Fixtures.get("/ekyc/callback", query: "token=\(Fixtures.token)", cookie: "ekyc_session=\(session)")
+        let request = Fixtures.get("/ekyc/callback", query: "token=\(Fixtures.token)", cookie: "ekyc_session=\(session.cookieValue)")
         #expect(handler.handle(request).status == 200)
         #expect(store.loads == 1 && api.resultCalls == 1)
         for _ in 0..<3 { #expect(handler.handle(request).status == 200) }
         #expect(store.loads == 1 && api.resultCalls == 1, "answered from memory: no read, no API call")
-        let stranger = Fixtures.get("/ekyc/callback", query: "token=\(Fixtures.token)", cookie: "ekyc_session=" + String(repeating: "ef", count: 32))
+        let stranger = Fixtures.get("/ekyc/callback", query: "token=\(Fixtures.token)", cookie: "ekyc_session=" + (try Fixtures.session(0xef)).cookieValue)
         #expect(handler.handle(stranger).status == 403, "the session check still applies")
     }
 

@@ -52,6 +52,11 @@ enum Fixtures {
         response.headers.first { $0.name.lowercased() == name.lowercased() }?.value
     }
 
+    /// A session issued under the fixture config's key, its random part all `byte`.
+    static func session(_ byte: UInt8) throws -> SessionID {
+        SessionID(random: Array(repeating: byte, count: 32), key: try config().sessionKey)
+    }
+
     /// The session cookie value from a start answer's Set-Cookie.
     static func sessionCookie(_ response: HTTPResponse) -> String? {
         guard let setCookie = header(response, "Set-Cookie") else { return nil }

@@ -19,6 +19,9 @@ public struct HandlerConfig: Sendable {
     public var allowUnsignedExtra: Bool
     /// Key of signed start links; nil when the merchant does not use them.
     public var linkKey: String?
+    /// Key of the session cookie's MAC (`SessionID`), derived from secret_key once here, so
+    /// both handlers agree; a new secret_key ends the sessions issued under the old one.
+    public var sessionKey: [UInt8]
     /// Refuse `/ekyc/start` without a valid signed link.
     public var requireSignedLink: Bool
     /// A signed link whose verification has completed cannot start another.
@@ -44,6 +47,7 @@ public struct HandlerConfig: Sendable {
         try file.rejectUnknownKeys(Self.knownKeys)
         let secrets = try SecretLoader.secrets(from: file, environment: environment)
         credentials = secrets.credentials
+        sessionKey = SessionID.key(secret: secrets.credentials.secretKey)
         linkKey = secrets.linkKey
         if let linkKey, linkKey.utf8.count < 32 {
             throw ConfigError("link_key is \(linkKey.utf8.count) bytes; use at least 32 random characters, e.g. from: openssl rand -hex 32")
