@@ -7,12 +7,11 @@ import HTTPClient
 @Suite struct CallbackHandlerTests {
     let api = FakeFaceID()
     let store = MemoryTokenStore()
-    let session: SessionID
-    var cookie: String { "ekyc_session=\(session.cookieValue)" }
+    let session = Fixtures.session(0xcd)
+    var cookie: String { "ekyc_session=\(session)" }
 
     init() throws {
-        session = try Fixtures.session(0xcd)
-        try store.save(TokenRecord(token: Fixtures.token, created: 1_000, sessionHash: session.hash, extra: "order-42"))
+        try store.save(TokenRecord(token: Fixtures.token, created: 1_000, sessionHash: SessionID.hash(session), extra: "order-42"))
     }
 
     func handler(now: Int64 = 2_000) throws -> CallbackHandler {
@@ -70,7 +69,7 @@ import HTTPClient
     }
 
     @Test func anotherSessionIsForbidden() throws {
-        #expect(try call(cookie: "ekyc_session=" + Fixtures.session(0xef).cookieValue).status == 403)
+        #expect(try call(cookie: "ekyc_session=" + Fixtures.session(0xef)).status == 403)
         #expect(try call(cookie: nil).status == 403)
         #expect(api.resultCalls == 0)
     }
@@ -125,7 +124,7 @@ import HTTPClient
     let now: Int64 = 2_000
 
     init() throws {
-        try store.save(TokenRecord(token: Fixtures.token, created: 1_000, sessionHash: Fixtures.session(0xcd).hash, extra: nil))
+        try store.save(TokenRecord(token: Fixtures.token, created: 1_000, sessionHash: SessionID.hash(Fixtures.session(0xcd)), extra: nil))
         api.resultAnswer = .success(GetResultResponse(errorCode: 0, errorMsg: "Success", videoBase64: "AAAAIGZ0eXA=",
                                                       bestFrameBase64: "/9j/4AAQ", requestId: "r"))
     }
@@ -174,18 +173,18 @@ import HTTPClient
     }
 
     @Test func aFinalResultIsAnsweredFromMemoryAfterwards() throws {
-        let session = try Fixtures.session(0xcd)
+        let session = Fixtures.session(0xcd)
         let store = CountingStore()
-        try store.save(TokenRecord(token: Fixtures.token, created: 1_000, sessionHash: session.hash, extra: nil))
+        try store.save(TokenRecord(token: Fixtures.token, created: 1_000, sessionHash: SessionID.hash(session), extra: nil))
         let api = FakeFaceID()
         api.resultAnswer = .success(GetResultResponse(errorCode: 0, errorMsg: "Success", requestId: "r"))
         let handler = CallbackHandler(config: try Fixtures.config(), api: api, store: store, finals: FinalResultCache(), clock: { 2_000 })
-        let request = Fixtures.get("/ekyc/callback", query: "token=\(Fixtures.token)", cookie: "ekyc_session=\(session.cookieValue)")
+        let request = Fixtures.get("/ekyc/callback", query: "token=\(Fixtures.token)", cookie: "ekyc_session=\(session)")
         #expect(handler.handle(request).status == 200)
         #expect(store.loads == 1 && api.resultCalls == 1)
         for _ in 0..<3 { #expect(handler.handle(request).status == 200) }
         #expect(store.loads == 1 && api.resultCalls == 1, "answered from memory: no read, no API call")
-        let stranger = Fixtures.get("/ekyc/callback", query: "token=\(Fixtures.token)", cookie: "ekyc_session=" + (try Fixtures.session(0xef)).cookieValue)
+        let stranger = Fixtures.get("/ekyc/callback", query: "token=\(Fixtures.token)", cookie: "ekyc_session=" + Fixtures.session(0xef))
         #expect(handler.handle(stranger).status == 403, "the session check still applies")
     }
 

@@ -58,15 +58,15 @@ public struct StartHandler {
             return refused
         }
 
-        let session: SessionID
-        if let existing = SessionID(cookie: Cookies.value(config.cookieName, in: request.header("Cookie")), key: config.sessionKey) {
+        let session: String
+        if let existing = Cookies.value(config.cookieName, in: request.header("Cookie")), SessionID.isValid(existing, key: config.sessionKey) {
             session = existing
         } else {
-            do { session = try SessionID.issue(key: config.sessionKey) } catch {
+            do { session = try SessionID.make(key: config.sessionKey) } catch {
                 return Answers.error(503, code: "no_randomness", message: "cannot create a session id: \(error)")
             }
         }
-        let record = TokenRecord(token: answer.bizToken, created: clock(), sessionHash: session.hash, extra: input.extra)
+        let record = TokenRecord(token: answer.bizToken, created: clock(), sessionHash: SessionID.hash(session), extra: input.extra)
         do { try store.save(record) } catch {
             RequestLog.write("event=store_error \(error)")
             var failed = Answers.error(503, code: "store_unavailable",
@@ -84,7 +84,7 @@ public struct StartHandler {
             }
         }
 
-        let cookie = ("Set-Cookie", Cookies.sessionHeader(name: config.cookieName, value: session.cookieValue, secure: config.cookieSecure))
+        let cookie = ("Set-Cookie", Cookies.sessionHeader(name: config.cookieName, value: session, secure: config.cookieSecure))
         var response: HTTPResponse
         if request.header("Accept")?.contains("application/json") == true {
             response = Answers.json(200, .object([("bizToken", .string(answer.bizToken)), ("verificationURL", .string(page))]),

@@ -9,17 +9,12 @@ public import EKYCCrypto
 /// record keeps only SHA-256 of ID: the random part alone is what binds, so a leaked store
 /// cannot be replayed as cookies, and the binding does not change if the cookie's encoding or
 /// key ever does.
-public struct SessionID: Sendable, Equatable {
-    /// The random part, 64 lower-case hex digits.
-    private let id: String
-    /// What the cookie holds: `ID.MAC`.
-    public let cookieValue: String
-
+public enum SessionID {
     static let randomBytes = 32
     static let idLength = 2 * randomBytes
-    static let cookieLength = idLength + 1 + 2 * SHA256.byteCount
+    static let valueLength = idLength + 1 + 2 * SHA256.byteCount
 
-    /// The label the session key is derived under, so the same secret keys nothing else alike.
+    /// The label the session key is derived under, so the secret keys nothing else alike.
     static let keyLabel = "ekyc-gate session-id"
 
     /// The key sessions are issued and checked under: HMAC-SHA256(secret, label). Derived from
@@ -28,40 +23,40 @@ public struct SessionID: Sendable, Equatable {
         HMACSHA256.mac(key: Array(secret.utf8), message: keyLabel)
     }
 
-    /// A new session with fresh random bytes.
-    public static func issue(key: [UInt8]) throws(CryptoError) -> SessionID {
-        SessionID(random: try SecureRandom.bytes(randomBytes), key: key)
+    /// A new cookie value with fresh random bytes.
+    public static func make(key: [UInt8]) throws(CryptoError) -> String {
+        make(random: try SecureRandom.bytes(randomBytes), key: key)
     }
 
-    /// The session for these random bytes (`issue` draws them; tests give their own).
-    public init(random: [UInt8], key: [UInt8]) {
-        id = Hex.encode(random)
-        cookieValue = id + "." + Hex.encode(HMACSHA256.mac(key: key, message: id))
+    /// The cookie value for these random bytes (`make(key:)` draws them; tests give their own).
+    public static func make(random: [UInt8], key: [UInt8]) -> String {
+        let id = Hex.encode(random)
+        return id + "." + Hex.encode(HMACSHA256.mac(key: key, message: id))
     }
 
-    /// The session a cookie value names, when it is one issued under `key`; nil for anything
-    /// else (absent, malformed, a self-made id, a MAC under another key). The MAC is compared
-    /// in constant time.
-    public init?(cookie: String?, key: [UInt8]) {
-        guard let cookie, cookie.utf8.count == Self.cookieLength else { return nil }
-        let bytes = Array(cookie.utf8)
-        let idPart = bytes[..<Self.idLength], macPart = bytes[(Self.idLength + 1)...]
-        guard bytes[Self.idLength] == UInt8(ascii: "."), idPart.allSatisfy(Self.isLowerHex), macPart.allSatisfy(Self.isLowerHex),
-              let given = Hex.decode(String(decoding: macPart, as: UTF8.self)) else { return nil }
-        let id = String(decoding: idPart, as: UTF8.self)
-        guard HMACSHA256.constantTimeEquals(given, HMACSHA256.mac(key: key, message: id)) else { return nil }
-        self.id = id
-        self.cookieValue = cookie
+    /// Whether a cookie value is one issued under `key`: false for anything else (malformed, a
+    /// self-made id, a MAC under another key). The MAC is compared in constant time.
+    public static func isValid(_ value: String, key: [UInt8]) -> Bool {
+        let bytes = Array(value.utf8)
+        guard bytes.count == valueLength, bytes[idLength] == UInt8(ascii: ".") else { return false }
+        let id = bytes[..<idLength], mac = bytes[(idLength + 1)...]
+        guard id.allSatisfy(isLowerHex), mac.allSatisfy(isLowerHex),
+              let given = Hex.decode(String(decoding: mac, as: UTF8.self)) else { return false }
+        return HMACSHA256.constantTimeEquals(given, HMACSHA256.mac(key: key, message: id))
     }
 
-    /// The binding a token record keeps: SHA-256 of the random part, as hex.
-    public var hash: String { SHA256.hexHash(id) }
+    /// The binding a token record keeps: SHA-256 (hex) of the random part, the text before the dot.
+    public static func hash(_ value: String) -> String { SHA256.hexHash(randomPart(value)) }
 
     /// Whether a cookie value is a session issued under `key` and bound to `hash`; both the MAC
     /// and the hash are compared in constant time.
-    public static func matches(_ cookie: String?, hash: String, key: [UInt8]) -> Bool {
-        guard let session = SessionID(cookie: cookie, key: key), let expected = Hex.decode(hash) else { return false }
-        return HMACSHA256.constantTimeEquals(SHA256.hash(session.id), expected)
+    public static func matches(_ value: String?, hash: String, key: [UInt8]) -> Bool {
+        guard let value, isValid(value, key: key), let expected = Hex.decode(hash) else { return false }
+        return HMACSHA256.constantTimeEquals(SHA256.hash(randomPart(value)), expected)
+    }
+
+    private static func randomPart(_ value: String) -> Substring.UTF8View {
+        value.utf8.prefix { $0 != UInt8(ascii: ".") }
     }
 
     private static func isLowerHex(_ byte: UInt8) -> Bool {

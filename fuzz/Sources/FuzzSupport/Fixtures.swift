@@ -7,15 +7,12 @@ public enum Fixtures {
     public static let now: Int64 = 1_773_563_400
     public static let token = "81EEF678-28EE-4759-A82E-6CBBBE6BC442"
     public static let linkKey = "fuzz-link-key-0123456789abcdef0123456789"
-    /// The secret_key of every fuzz config; sessions are issued under the key derived from it.
-    public static let secretKey = "key"
-    /// A session this server would have issued (random part all 0x5e).
-    public static let sessionID = SessionID(random: Array(repeating: 0x5e, count: 32), key: SessionID.key(secret: secretKey))
-    /// Its cookie value, as the corpus files carry it.
-    public static let session = sessionID.cookieValue
+    /// A session cookie value the handlers would have issued (random part all 0x5e).
+    public static let session = SessionID.make(random: Array(repeating: 0x5e, count: 32),
+                                               key: config(unsignedExtra: false, linkKey: nil, requireLink: false).sessionKey)
 
     public static func config(unsignedExtra: Bool, linkKey: String?, requireLink: Bool, exposeMedia: Bool = false) -> HandlerConfig {
-        var values = ["secret_id": "AKIDfuzz", "secret_key": secretKey, "redirect_url": "https://shop.example.com/ekyc/done",
+        var values = ["secret_id": "AKIDfuzz", "secret_key": "key", "redirect_url": "https://shop.example.com/ekyc/done",
                       "store": "file:/nonexistent", "allow_unsigned_extra": unsignedExtra ? "true" : "false",
                       "require_signed_link": requireLink ? "true" : "false", "expose_media": exposeMedia ? "true" : "false"]
         values["link_key"] = linkKey

@@ -8,7 +8,7 @@ let passedToken = "584D404C-F1C3-401C-961E-78C6EF90BDDB"
 
 let store: MemoryTokenStore = {
     let store = MemoryTokenStore()
-    let session = Fixtures.sessionID.hash
+    let session = SessionID.hash(Fixtures.session)
     try? store.save(TokenRecord(token: Fixtures.token, created: Fixtures.now - 60, sessionHash: session, extra: "order-42"))
     var passed = TokenRecord(token: passedToken, created: Fixtures.now - 120, sessionHash: session, extra: nil)
     passed.status = .passed

@@ -20,7 +20,7 @@ Fuzzer.run { bytes in
 
     guard TokenFormat.isValid(record.token) else { return }
     var bound = record
-    bound.sessionHash = Fixtures.sessionID.hash
+    bound.sessionHash = SessionID.hash(Fixtures.session)
     let store = MemoryTokenStore()
     try? store.save(bound)
     let api = ScriptedFaceID(resultAnswer: .failure(.malformed("the fuzz API has no result")))
@@ -37,6 +37,6 @@ Fuzzer.run { bytes in
     let stranger = handler.handle(Fixtures.request(method: "GET", query: query, cookie: "ekyc_session=\(String(repeating: "0", count: 64))"))
     require(stranger.status == 403, "another session got \(stranger.status)")
     // And the stored hash from the input is only matched by the cookie it was made from.
-    require(!SessionID.matches(Fixtures.session, hash: record.sessionHash, key: config.sessionKey) || record.sessionHash.lowercased() == Fixtures.sessionID.hash,
+    require(!SessionID.matches(Fixtures.session, hash: record.sessionHash, key: config.sessionKey) || record.sessionHash.lowercased() == SessionID.hash(Fixtures.session),
             "session hash \(record.sessionHash.debugDescription) matched a cookie it was not made from")
 }

@@ -34,7 +34,7 @@ Fuzzer.run { body in
         require(!isAPIError, "an answer with Response.Error decoded as a success")
         for exposeMedia in [false, true] {
             let store = MemoryTokenStore()
-            try? store.save(TokenRecord(token: Fixtures.token, created: Fixtures.now - 60, sessionHash: Fixtures.sessionID.hash, extra: "order-42"))
+            try? store.save(TokenRecord(token: Fixtures.token, created: Fixtures.now - 60, sessionHash: SessionID.hash(Fixtures.session), extra: "order-42"))
             let config = Fixtures.config(unsignedExtra: false, linkKey: Fixtures.linkKey, requireLink: false, exposeMedia: exposeMedia)
             let handler = CallbackHandler(config: config, api: ScriptedFaceID(resultAnswer: .success(answer)), store: store, clock: { Fixtures.now })
             let query = exposeMedia
