@@ -29,10 +29,10 @@ enum CheckConfig {
             print("\(name): store \(storeName(config)) is NOT ok: \(problem)")
             failed = true
         }
-        if let warning = endpointWarning(config) { print("\(name): warning: \(warning)") }
         if let key = config.linkKey {
             print("\(name): signed links are \(config.requireSignedLink ? "required" : "accepted") (link_key of \(key.utf8.count) bytes)")
         }
+        if let warning = endpointWarning(config) { print("\(name): warning: \(warning)") }
         if online {
             switch onlineCheck(config) {
             case nil: print("\(name): API \(config.endpoint.url) accepted a signed call with SecretId \(config.credentials.secretId.prefix(8))…")
