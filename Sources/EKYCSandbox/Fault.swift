@@ -18,6 +18,10 @@ public enum Fault: Sendable, Equatable, CustomStringConvertible {
     /// connection itself, so it asks nginx to (`X-Accel-Redirect` to an internal location that
     /// does `return 444`; see the demo's nginx config).
     case reset
+    /// Apply succeeds but answers this VerificationURL instead of the page's, verbatim, so a
+    /// test can check that the handlers refuse to send a browser to a hostile one. Other
+    /// actions answer normally.
+    case verificationURL(String)
 
     public static let headerName = "X-Sandbox-Fault"
     /// The internal nginx location that closes the connection for `reset`.
@@ -25,10 +29,19 @@ public enum Fault: Sendable, Equatable, CustomStringConvertible {
     /// The start of an `Extra` that names a fault: `sandbox-fault:apply:…` or `sandbox-fault:get:…`.
     public static let extraMarker = "sandbox-fault:"
     public static let maxLatencyMilliseconds = 60_000
-    public static let syntax = "latency=MS (0-60000), http500, nonjson, truncate, ratelimit, internal, reset"
+    public static let syntax = "latency=MS (0-60000), http500, nonjson, truncate, ratelimit, internal, reset, verification_url=URL"
+    static let verificationURLPrefix = "verification_url="
 
-    /// Parses `latency=500`, `http500`, `nonjson`, `truncate`, `ratelimit`, `internal`, `reset`.
+    /// Parses `latency=500`, `http500`, `nonjson`, `truncate`, `ratelimit`, `internal`, `reset`,
+    /// `verification_url=URL`.
     public init?(parsing text: String) {
+        // The URL is taken byte for byte (case, spaces, controls and all): the hostile forms
+        // are what the fault is for.
+        if let start = text.utf8.firstIndex(where: { $0 != 32 && $0 != 9 }),
+           text[start...].lowercased().hasPrefix(Self.verificationURLPrefix) {
+            self = .verificationURL(String(text[start...].dropFirst(Self.verificationURLPrefix.count)))
+            return
+        }
         let value = text.trimmedASCII().lowercased()
         if value.hasPrefix("latency=") {
             guard let ms = Int(value.dropFirst(8)), (0...Self.maxLatencyMilliseconds).contains(ms) else { return nil }
@@ -58,6 +71,7 @@ extension Fault {
         case .rateLimit: "ratelimit"
         case .internalError: "internal"
         case .reset: "reset"
+        case .verificationURL(let url): Self.verificationURLPrefix + url
         }
     }
 }

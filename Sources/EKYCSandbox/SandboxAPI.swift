@@ -28,18 +28,20 @@ public struct SandboxAPI: Sendable {
         self.rateLimiter = rateLimiter
     }
 
-    public func handle(_ request: HTTPRequest, now: Double) -> HTTPResponse {
+    /// `verificationURL`, when given, replaces the VerificationURL of an Apply answer (a fault).
+    public func handle(_ request: HTTPRequest, now: Double, verificationURL: String? = nil) -> HTTPResponse {
         let requestId = UUID().uuidString.lowercased()
         let action = request.header("X-TC-Action") ?? ""
         do {
-            let response = try answer(request, action: action, now: now, requestId: requestId)
+            let response = try answer(request, action: action, now: now, requestId: requestId, verificationURL: verificationURL)
             return Self.json(response, requestId: requestId, action: action, error: nil)
         } catch {
             return Self.errorResponse(error, requestId: requestId, action: action)
         }
     }
 
-    private func answer(_ request: HTTPRequest, action: String, now: Double, requestId: String) throws(APIError) -> JSONValue {
+    private func answer(_ request: HTTPRequest, action: String, now: Double, requestId: String,
+                        verificationURL: String?) throws(APIError) -> JSONValue {
         if request.bodyOmitted { throw .invalidParameter("The request body is larger than the server accepts.") }
         let nowSeconds = Int64(now.rounded(.down))
         try authenticator.verify(request, nowSeconds: nowSeconds)
@@ -55,18 +57,18 @@ public struct SandboxAPI: Sendable {
             throw .invalidParameter("The request body is not valid JSON.")
         }
         return action == Self.applyAction
-            ? try apply(body, now: now)
+            ? try apply(body, now: now, verificationURL: verificationURL)
             : try result(body, nowSeconds: nowSeconds, requestId: requestId)
     }
 
-    private func apply(_ body: JSONValue, now: Double) throws(APIError) -> JSONValue {
+    private func apply(_ body: JSONValue, now: Double, verificationURL: String?) throws(APIError) -> JSONValue {
         let request = try ApplyRequest(parsing: body)
         let token = UUID().uuidString.uppercased()
         let record = VerificationRecord(
             bizToken: token, createdSeconds: Int64(now.rounded(.down)), redirectURL: request.redirectURL,
             extra: request.extra, hasCompareImage: request.hasCompareImage, config: request.config)
         store.insert(record, nowSeconds: record.createdSeconds)
-        let url = pageURL + "?token=" + token
+        let url = verificationURL ?? pageURL + "?token=" + token
         return .object([("BizToken", .string(token)), ("VerificationURL", .string(url)), ("VerificationUrl", .string(url))])
     }
 

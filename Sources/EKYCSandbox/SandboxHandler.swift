@@ -128,6 +128,8 @@ public struct SandboxHandler: Sendable {
             let full = response.body.count
             response.body = Array(response.body.prefix(full / 2))
             response.headers.append(("Content-Length", String(full)))
+        case .verificationURL(let url)?:
+            response = api.handle(request, now: now, verificationURL: url)
         case .latency?, nil:
             response = api.handle(request, now: now)
         }

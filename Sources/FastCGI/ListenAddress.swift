@@ -22,6 +22,26 @@ public enum ListenAddress: Equatable, Sendable, CustomStringConvertible {
         self = .tcp(host: host.isEmpty ? "127.0.0.1" : host, port: port)
     }
 
+    /// Whether only this machine can connect: a unix socket, or TCP on 127.0.0.0/8, `::1` or
+    /// `localhost`. IPv4 counts only in plain dotted decimal: libfcgi hands the host to
+    /// `inet_addr`, which reads `0127.0.0.1` as octal (87.0.0.1) and `127.1` as a short form, so
+    /// those, `0.0.0.0`, `*` and any other name count as remote.
+    public var isLoopback: Bool {
+        switch self {
+        case .unix: return true
+        case .tcp(let host, _):
+            if ["localhost", "::1", "[::1]"].contains(host) { return true }
+            let octets = host.split(separator: ".", omittingEmptySubsequences: false)
+            guard octets.count == 4 else { return false }
+            let values = octets.map { octet -> Int? in
+                guard (1...3).contains(octet.count), octet.allSatisfy(\.isASCII), octet.allSatisfy(\.isNumber),
+                      octet == "0" || octet.first != "0", let value = Int(octet), value <= 255 else { return nil }
+                return value
+            }
+            return values.allSatisfy { $0 != nil } && values[0] == 127
+        }
+    }
+
     public var description: String {
         switch self {
         case .unix(let path): "unix:\(path)"

@@ -7,7 +7,7 @@ import FastCGI
 
 let version = "ekyc-sandbox 0.1.0"
 let usage = """
-Usage: ekyc-sandbox --config FILE [--listen unix:PATH|HOST:PORT] [--socket-mode 0666] [--workers N]
+Usage: ekyc-sandbox --config FILE [--listen unix:PATH|HOST:PORT [--allow-remote]] [--socket-mode 0666] [--workers N]
 
 Emulates Tencent Cloud eKYC (mobile HTML5: ApplyWebVerificationBizTokenIntl and
 GetWebVerificationResultIntl, API 2018-03-01, TC3-HMAC-SHA256) and its mobile page, for
@@ -22,6 +22,9 @@ Options:
   --config FILE        config file (or env EKYC_SANDBOX_CONFIG)
   --listen ADDRESS     FastCGI socket: unix:/run/ekyc/sandbox.sock or 127.0.0.1:9003; without it
                        (and without a socket inherited on fd 0) one CGI request is answered
+  --allow-remote       let --listen take an address other machines can reach; without it only
+                       unix sockets, 127.0.0.0/8, ::1 and localhost are accepted, because the
+                       sandbox passes any verification a caller asks it to
   --socket-mode MODE   octal mode of a unix socket, e.g. 0660
   --workers N          worker threads (default: config 'workers', else 4)
   --help, --version
@@ -33,7 +36,8 @@ Config keys (key = value; EKYC_SANDBOX_<KEY> in the environment overrides):
   workers       1-256 (default 4)
   rate_limit    on|off (default on): 20 requests/s per action, then RequestLimitExceeded
   fault         none (default) or one of: latency=MS, http500, nonjson, truncate, ratelimit,
-                internal; applied to every API answer
+                internal, reset, verification_url=URL (Apply answers that VerificationURL);
+                applied to every API answer
   fault_header  on|off (default on): honour the X-Sandbox-Fault request header (same values)
 
 State is kept in memory: restarting the process forgets all tokens.
@@ -60,7 +64,7 @@ let env = environment()
 let arguments: Arguments
 do {
     arguments = try Arguments(Array(CommandLine.arguments.dropFirst()), options: [
-        .init("config"), .init("listen"), .init("socket-mode"), .init("workers"),
+        .init("config"), .init("listen"), .init("allow-remote", takesValue: false), .init("socket-mode"), .init("workers"),
         .init("help", takesValue: false), .init("version", takesValue: false),
     ])
 } catch { fail(error.message) }
@@ -90,6 +94,11 @@ do throws(ConfigError) {
     var listen: ListenAddress?
     if let text = arguments["listen"] {
         do { listen = try ListenAddress(parsing: text) } catch { throw ConfigError(error.description) }
+        if let listen, !listen.isLoopback, !arguments.has("allow-remote") {
+            throw ConfigError("--listen \(text) can be reached from other machines, and the sandbox passes any verification a caller asks it to; listen on unix:PATH or 127.0.0.1:PORT behind nginx, or add --allow-remote if this address is really meant")
+        }
+    } else if arguments.has("allow-remote") {
+        throw ConfigError("--allow-remote applies only to --listen HOST:PORT")
     }
     // Room for an 8 MB base64 image plus the rest of the JSON.
     options = ServeOptions(listen: listen, socketMode: mode, workers: workers, maxBodyBytes: 10 << 20)

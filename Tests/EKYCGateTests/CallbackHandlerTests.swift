@@ -7,7 +7,7 @@ import HTTPClient
 @Suite struct CallbackHandlerTests {
     let api = FakeFaceID()
     let store = MemoryTokenStore()
-    let session = String(repeating: "cd", count: 32)
+    let session = Fixtures.session(0xcd)
     var cookie: String { "ekyc_session=\(session)" }
 
     init() throws {
@@ -69,7 +69,7 @@ import HTTPClient
     }
 
     @Test func anotherSessionIsForbidden() throws {
-        #expect(try call(cookie: "ekyc_session=" + String(repeating: "ef", count: 32)).status == 403)
+        #expect(try call(cookie: "ekyc_session=" + Fixtures.session(0xef)).status == 403)
         #expect(try call(cookie: nil).status == 403)
         #expect(api.resultCalls == 0)
     }
@@ -124,7 +124,7 @@ import HTTPClient
     let now: Int64 = 2_000
 
     init() throws {
-        try store.save(TokenRecord(token: Fixtures.token, created: 1_000, sessionHash: SessionID.hash(String(repeating: "cd", count: 32)), extra: nil))
+        try store.save(TokenRecord(token: Fixtures.token, created: 1_000, sessionHash: SessionID.hash(Fixtures.session(0xcd)), extra: nil))
         api.resultAnswer = .success(GetResultResponse(errorCode: 0, errorMsg: "Success", videoBase64: "AAAAIGZ0eXA=",
                                                       bestFrameBase64: "/9j/4AAQ", requestId: "r"))
     }
@@ -174,7 +174,7 @@ import HTTPClient
     }
 
     @Test func aFinalResultIsAnsweredFromMemoryAfterwards() throws {
-        let session = String(repeating: "cd", count: 32)
+        let session = Fixtures.session(0xcd)
         let store = CountingStore()
         try store.save(TokenRecord(token: Fixtures.token, created: 1_000, sessionHash: SessionID.hash(session), extra: nil))
         let api = FakeFaceID()
@@ -187,7 +187,7 @@ import HTTPClient
         #expect(store.loads == 2 && api.resultCalls == 1)
         for _ in 0..<3 { #expect(handler.handle(request).status == 200) }
         #expect(store.loads == 2 && api.resultCalls == 1, "answered from memory: no read, no API call")
-        let stranger = Fixtures.get("/ekyc/callback", query: "token=\(Fixtures.token)", cookie: "ekyc_session=" + String(repeating: "ef", count: 32))
+        let stranger = Fixtures.get("/ekyc/callback", query: "token=\(Fixtures.token)", cookie: "ekyc_session=" + Fixtures.session(0xef))
         #expect(handler.handle(stranger).status == 403, "the session check still applies")
     }
 

@@ -217,7 +217,7 @@ import FastCGI
     let api = FakeFaceID()
     let store = MemoryTokenStore()
     let limiter = MemoryRateLimiter()
-    let session = String(repeating: "cd", count: 32)
+    let session = Fixtures.session(0xcd)
     let clock = ManualClock(1_000_000)
 
     init() throws {

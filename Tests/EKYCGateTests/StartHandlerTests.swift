@@ -32,7 +32,7 @@ import HTTPClient
     }
 
     @Test func existingSessionIsKept() throws {
-        let session = String(repeating: "ab", count: 32)
+        let session = Fixtures.session(0xab)
         let response = try handler().handle(Fixtures.get("/ekyc/start", cookie: "ekyc_session=\(session)"))
         #expect(Fixtures.sessionCookie(response) == "ekyc_session=\(session)")
     }

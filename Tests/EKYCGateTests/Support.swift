@@ -25,8 +25,15 @@ final class FakeFaceID: FaceIDAPI, @unchecked Sendable {
 enum Fixtures {
     static let token = "81EEF678-28EE-4759-A82E-6CBBBE6BC442"
 
+    static let secretKey = "key"
+
+    /// A session cookie value issued under `config()`'s key, its random part all `byte`.
+    static func session(_ byte: UInt8) -> String {
+        SessionID.make(random: Array(repeating: byte, count: 32), key: SessionID.key(secret: secretKey))
+    }
+
     static func config(_ extra: [String: String] = [:]) throws -> HandlerConfig {
-        var values = ["secret_id": "AKIDtest", "secret_key": "key", "redirect_url": "https://shop.example.com/ekyc/done",
+        var values = ["secret_id": "AKIDtest", "secret_key": secretKey, "redirect_url": "https://shop.example.com/ekyc/done",
                       "store": "file:/nonexistent"]
         values.merge(extra) { $1 }
         return try HandlerConfig(file: ConfigFile(path: "test.conf", values: values), environment: [:])

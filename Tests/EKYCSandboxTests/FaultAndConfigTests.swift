@@ -15,6 +15,7 @@ import Testing
         #expect(Fault(parsing: "latency=600000") == nil)
         #expect(Fault(parsing: "reset") == .reset)
         #expect(Fault(parsing: "explode") == nil)
+        #expect(Fault(parsing: " Verification_URL=https://evil.example\\.faceid.qq.com/\tX") == .verificationURL("https://evil.example\\.faceid.qq.com/\tX"))
     }
 
     func get(_ sandbox: SandboxHandler, fault: String?) -> HTTPResponse {
@@ -83,7 +84,7 @@ import Testing
 }
 
 @Suite struct FaultDescriptionTests {
-    @Test(arguments: ["latency=500", "http500", "nonjson", "truncate", "ratelimit", "internal"])
+    @Test(arguments: ["latency=500", "http500", "nonjson", "truncate", "ratelimit", "internal", "verification_url=https://A.example\\x"])
     func roundTrips(text: String) {
         #expect(Fault(parsing: text)?.description == text)
     }
@@ -105,6 +106,19 @@ import Testing
         guard case .string(let token)? = try responseObject(applied)["BizToken"] else { Issue.record("no BizToken"); return }
         let got = sandbox.handle(apiRequest("GetWebVerificationResultIntl", #"{"BizToken":"\#(token)"}"#), now: testNow)
         #expect(try errorCode(got) == "InternalError")
+    }
+
+    @Test func applyAnswersTheVerificationURLNamedInExtra() throws {
+        let (sandbox, _) = makeSandbox()
+        let hostile = "https://evil.example\\.faceid.qq.com/\n"
+        let extra = String(decoding: JSONValue.string("sandbox-fault:apply:verification_url=" + hostile).bytes, as: UTF8.self)
+        let response = sandbox.handle(apiRequest("ApplyWebVerificationBizTokenIntl", #"{"RedirectURL":"https://a.example/","Extra":"# + extra + "}"),
+                                      now: testNow)
+        let answer = try responseObject(response)
+        #expect(answer["VerificationURL"] == .string(hostile) && answer["VerificationUrl"] == .string(hostile))
+        guard case .string(let token)? = answer["BizToken"] else { Issue.record("no BizToken"); return }
+        let got = sandbox.handle(apiRequest("GetWebVerificationResultIntl", #"{"BizToken":"\#(token)"}"#), now: testNow)
+        #expect(try errorCode(got) == nil, "Get of that token answers normally")
     }
 
     @Test func ordinaryExtraIsNoFault() throws {

@@ -33,6 +33,18 @@ import FastCGI
         #expect(try ListenAddress(parsing: ":9000") == .tcp(host: "127.0.0.1", port: 9000))
         #expect(throws: ServerError.self) { try ListenAddress(parsing: "unix:") }
         #expect(throws: ServerError.self) { try ListenAddress(parsing: "localhost:99999") }
+    }
+
+    @Test func loopbackListenAddresses() throws {
+        for text in ["unix:/run/ekyc/sandbox.sock", "127.0.0.1:9003", ":9003", "127.8.9.10:9003", "localhost:9003",
+                     "::1:9003", "[::1]:9003"] {
+            #expect(try ListenAddress(parsing: text).isLoopback, "\(text)")
+        }
+        for text in ["0.0.0.0:9003", "*:9003", "192.168.1.5:9003", "10.0.0.1:9003", "sandbox.example:9003",
+                     "0127.0.0.1:9003", "127.1:9003", "127.0.0.1.5:9003", "127.0.0.256:9003", "128.0.0.1:9003",
+                     "127.0.0.0x1:9003", "[::]:9003", "127.0.0.١:9003"] {
+            #expect(try !ListenAddress(parsing: text).isLoopback, "\(text)")
+        }
         #expect(throws: ServerError.self) { try ListenAddress(parsing: "nonsense") }
     }
 

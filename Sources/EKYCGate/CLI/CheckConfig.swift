@@ -38,6 +38,7 @@ enum CheckConfig {
         if let key = config.linkKey {
             print("\(name): signed links are \(config.requireSignedLink ? "required" : "accepted") (link_key of \(key.utf8.count) bytes)")
         }
+        if let warning = endpointWarning(config) { print("\(name): warning: \(warning)") }
         if online {
             switch onlineCheck(config) {
             case nil: print("\(name): API \(config.endpoint.url) accepted a signed call with SecretId \(config.credentials.secretId.prefix(8))…")
@@ -48,6 +49,14 @@ enum CheckConfig {
         }
         print(failed ? "\(name): configuration check failed" : "\(name): configuration check is successful")
         return failed ? 1 : 0
+    }
+
+    /// A warning, not a failure: the demo and the tests rightly point the handlers at the sandbox.
+    static func endpointWarning(_ config: HandlerConfig) -> String? {
+        guard !config.endpoint.isOfficial else { return nil }
+        return "endpoint \(config.endpoint.host) is not a Tencent Cloud API host (*.\(FaceIDEndpoint.officialDomain)); "
+            + "every call sends it a request signed with secret_id \(config.credentials.secretId.prefix(8))…, so use it only for a "
+            + "sandbox or a proxy you control (Tencent's eKYC hosts: faceid.intl.tencentcloudapi.com, faceid.tencentcloudapi.com)"
     }
 
     static func storeName(_ config: HandlerConfig) -> String {

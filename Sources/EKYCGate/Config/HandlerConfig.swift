@@ -19,6 +19,9 @@ public struct HandlerConfig: Sendable {
     public var allowUnsignedExtra: Bool
     /// Key of signed start links; nil when the merchant does not use them.
     public var linkKey: String?
+    /// Key of the session cookie's MAC (`SessionID`), derived from secret_key once here, so
+    /// both handlers agree; a new secret_key ends the sessions issued under the old one.
+    public var sessionKey: [UInt8]
     /// Refuse `/ekyc/start` without a valid signed link.
     public var requireSignedLink: Bool
     /// A signed link whose verification has completed cannot start another.
@@ -46,6 +49,7 @@ public struct HandlerConfig: Sendable {
         try file.rejectUnknownKeys(Self.knownKeys)
         let secrets = try SecretLoader.secrets(from: file, environment: environment)
         credentials = secrets.credentials
+        sessionKey = SessionID.key(secret: secrets.credentials.secretKey)
         linkKey = secrets.linkKey
         if let linkKey, linkKey.utf8.count < 32 {
             throw ConfigError("link_key is \(linkKey.utf8.count) bytes; use at least 32 random characters, e.g. from: openssl rand -hex 32")
@@ -65,14 +69,13 @@ public struct HandlerConfig: Sendable {
             totalTimeoutMilliseconds: try file.int("timeout_ms", default: 10_000, range: 100...120_000),
             caFile: file.optionalString("ca_file"))
         redirectURL = try file.string("redirect_url")
-        guard AbsoluteURL(redirectURL) != nil else {
-            throw ConfigError("\(file.origin(of: "redirect_url")): redirect_url must be an absolute http(s) URL such as https://shop.example.com/ekyc/done, got '\(redirectURL)'")
+        do { _ = try AbsoluteURL(parsing: redirectURL) } catch {
+            throw ConfigError("\(file.origin(of: "redirect_url")): redirect_url must be an absolute http(s) URL such as https://shop.example.com/ekyc/done; '\(redirectURL)' \(error.reason)")
         }
         let origin = try file.string("verification_origin", default: "https://*.faceid.qq.com")
-        guard let pattern = OriginPattern(origin) else {
-            throw ConfigError("\(file.origin(of: "verification_origin")): verification_origin must look like https://*.faceid.qq.com or http://localhost:8081, got '\(origin)'")
+        do { verificationOrigin = try OriginPattern(parsing: origin) } catch {
+            throw ConfigError("\(file.origin(of: "verification_origin")): verification_origin must look like https://*.faceid.qq.com or http://localhost:8081; '\(origin)' \(error.reason)")
         }
-        verificationOrigin = pattern
         var store = try file.string("store", default: "file:/var/lib/ekyc/tokens")
         if RedisOptions.isRedisURL(store) {
             redis = try RedisOptions(config: file, url: store)

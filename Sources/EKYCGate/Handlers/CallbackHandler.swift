@@ -98,7 +98,7 @@ public struct CallbackHandler {
                                  headers: [("Retry-After", "2")])
         }
         if case .browser(let cookieHeader) = caller,
-           !SessionID.matches(Cookies.value(config.cookieName, in: cookieHeader), hash: record.sessionHash) {
+           !SessionID.matches(Cookies.value(config.cookieName, in: cookieHeader), hash: record.sessionHash, key: config.sessionKey) {
             return Answers.error(403, code: "session_mismatch",
                                  message: "this verification was started in another browser session; finish it where it started")
         }

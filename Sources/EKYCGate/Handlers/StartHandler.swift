@@ -41,12 +41,12 @@ public struct StartHandler {
         case .failure(let refusal): return refusal.response
         }
 
-        let presented = Cookies.value(config.cookieName, in: request.header("Cookie")).flatMap { SessionID.isValid($0) ? $0 : nil }
+        let presented = Cookies.value(config.cookieName, in: request.header("Cookie")).flatMap { SessionID.isValid($0, key: config.sessionKey) ? $0 : nil }
         let session: String
         if let presented {
             session = presented
         } else {
-            do { session = try SessionID.make() } catch {
+            do { session = try SessionID.make(key: config.sessionKey) } catch {
                 return Answers.error(503, code: "no_randomness", message: "cannot create a session id: \(error)")
             }
         }

@@ -13,10 +13,18 @@ public enum Cookies {
         return nil
     }
 
+    /// How long a browser keeps the session: as long as the results it unlocks are kept
+    /// (`TokenRecord.retentionSeconds`). Any shorter and a user coming back to the result page
+    /// gets a 403 that looks like a failed verification and starts (and pays for) another; any
+    /// longer unlocks nothing. Without a Max-Age, mobile browsers, which are seldom closed, would
+    /// keep it indefinitely. Each start sends the cookie again, so this counts from the last start.
+    public static let sessionMaxAge = TokenRecord.retentionSeconds
+
     /// `Set-Cookie` for the session: HttpOnly, SameSite=Lax (the eKYC page's redirect back is a
-    /// top-level GET, which Lax lets through), Path=/ekyc, Secure unless disabled for plain http.
+    /// top-level GET, which Lax lets through), Path=/ekyc, Max-Age, Secure unless disabled for
+    /// plain http.
     public static func sessionHeader(name: String, value: String, secure: Bool) -> String {
-        "\(name)=\(value); Path=/ekyc; HttpOnly; SameSite=Lax" + (secure ? "; Secure" : "")
+        "\(name)=\(value); Path=/ekyc; Max-Age=\(sessionMaxAge); HttpOnly; SameSite=Lax" + (secure ? "; Secure" : "")
     }
 
     /// The cookie that remembers the verification this browser started last, so starting again

@@ -7,8 +7,9 @@ public enum Fixtures {
     public static let now: Int64 = 1_773_563_400
     public static let token = "81EEF678-28EE-4759-A82E-6CBBBE6BC442"
     public static let linkKey = "fuzz-link-key-0123456789abcdef0123456789"
-    /// A session cookie value of the valid form (64 lower-case hex digits).
-    public static let session = String(repeating: "5e", count: 32)
+    /// A session cookie value the handlers would have issued (random part all 0x5e).
+    public static let session = SessionID.make(random: Array(repeating: 0x5e, count: 32),
+                                               key: config(unsignedExtra: false, linkKey: nil, requireLink: false).sessionKey)
 
     public static func config(unsignedExtra: Bool, linkKey: String?, requireLink: Bool, exposeMedia: Bool = false,
                               singleUseLinks: Bool = false) -> HandlerConfig {
