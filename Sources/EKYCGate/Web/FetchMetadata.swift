@@ -1,4 +1,4 @@
-public import FastCGI
+import FastCGI
 
 /// What the browser says about how a start request was made (Fetch Metadata, `Origin`). A
 /// verification starts when a person opens a link or submits the merchant's own form; a
