@@ -128,19 +128,10 @@ struct StartInput: Equatable {
                 return .failure(Refusal(415, "bad_image", "the photo must be a JPEG or PNG image"))
             }
             input.compareImage = .bytes(image)
-        } else if var text = imageBase64, !text.isEmpty {
-            // Tencent wants bare base64; a data: URL prefix from a browser's FileReader is removed.
-            if text.hasPrefix("data:"), let comma = text.firstIndex(of: ",") { text = String(text[text.index(after: comma)...]) }
-            guard let decoded = Data(base64Encoded: String(text.prefix(64)) .paddedForBase64), ImageKind.of(Array(decoded.prefix(16))) != nil,
-                  text.utf8.allSatisfy(Self.isBase64Byte) else {
-                return .failure(Refusal(415, "bad_image", "compareImageBase64 must be the base64 of a JPEG or PNG image"))
-            }
-            // Most bodies hold the base64 unescaped: then the request body's own bytes are sent
-            // and the decoded copy is dropped as soon as parsing ends.
-            if let slice = Self.rawSlice(of: text, in: request.body) {
-                input.compareImage = .base64Bytes(slice)
-            } else {
-                input.compareImage = .base64(text)
+        } else if let text = imageBase64, !text.isEmpty {
+            switch Self.referenceImage(base64: text, in: request.body) {
+            case .success(let image): input.compareImage = image
+            case .failure(let refusal): return .failure(refusal)
             }
         }
         if let image = input.compareImage, image.base64Count > maxImageBase64Bytes {
@@ -151,6 +142,25 @@ struct StartInput: Equatable {
 }
 
 extension StartInput {
+    /// A reference photo sent as base64 (JSON or a form field): checked to be a JPEG or PNG by
+    /// its first bytes and to be base64 throughout, and bounded by Tencent's 8 MB.
+    static func referenceImage(base64 given: String, in body: [UInt8]) -> Result<ReferenceImage, Refusal> {
+        var text = given
+        // Tencent wants bare base64; a data: URL prefix from a browser's FileReader is removed.
+        if text.hasPrefix("data:"), let comma = text.firstIndex(of: ",") { text = String(text[text.index(after: comma)...]) }
+        guard let decoded = Data(base64Encoded: String(text.prefix(64)).paddedForBase64), ImageKind.of(Array(decoded.prefix(16))) != nil,
+              text.utf8.allSatisfy(Self.isBase64Byte) else {
+            return .failure(Refusal(415, "bad_image", "compareImageBase64 must be the base64 of a JPEG or PNG image"))
+        }
+        guard text.utf8.count <= maxImageBase64Bytes else {
+            return .failure(Refusal(413, "image_too_large", "the photo is \(text.utf8.count) bytes as base64; Tencent accepts at most 8 MB"))
+        }
+        // Most bodies hold the base64 unescaped: then the request body's own bytes are sent
+        // and the decoded copy is dropped as soon as parsing ends.
+        if let slice = rawSlice(of: text, in: body) { return .success(.base64Bytes(slice)) }
+        return .success(.base64(text))
+    }
+
     static func extraRefusal(_ text: String, name: String) -> Refusal? {
         guard text.utf8.count <= maxExtraBytes, text.count <= maxExtraCharacters else {
             return Refusal(400, "extra_too_long", "\(name) is longer than Tencent's Extra allows (1000 characters, and this server takes at most \(maxExtraBytes) bytes)")
