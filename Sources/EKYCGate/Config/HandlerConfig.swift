@@ -37,12 +37,17 @@ public struct HandlerConfig: Sendable {
     public var maxBodyBytes: Int
     /// The API budget and each client's share of it.
     public var limits: Limits
+    /// Accept a reference photo from the browser (off by default once `link_key` is set:
+    /// the face must then be compared with a photo the merchant's backend supplies).
+    public var browserImages: Bool
+    /// The public URL of `/ekyc/start`, where handoff URLs for backend-created verifications point.
+    public var startURL: String
 
     public static let knownKeys: Set<String> = Set([
         "secret_file", "secret_id", "secret_key", "endpoint", "region", "ca_file", "connect_timeout_ms", "timeout_ms",
         "redirect_url", "verification_origin", "store", "cookie_name", "cookie_secure", "allow_unsigned_extra",
         "rule_id", "workers", "max_body_bytes", "link_key", "require_signed_link", "single_use_links", "expose_media", "status", "status_allow",
-        "redis_password_file", "redis_connect_timeout_ms", "redis_timeout_ms",
+        "redis_password_file", "redis_connect_timeout_ms", "redis_timeout_ms", "browser_images", "start_url",
     ]).union(WebVerificationConfig.configKeys).union(Limits.configKeys)
 
     public init(file: ConfigFile, environment: [String: String]) throws(ConfigError) {
@@ -69,7 +74,8 @@ public struct HandlerConfig: Sendable {
             totalTimeoutMilliseconds: try file.int("timeout_ms", default: 10_000, range: 100...120_000),
             caFile: file.optionalString("ca_file"))
         redirectURL = try file.string("redirect_url")
-        do { _ = try AbsoluteURL(parsing: redirectURL) } catch {
+        let redirect: AbsoluteURL
+        do { redirect = try AbsoluteURL(parsing: redirectURL) } catch {
             throw ConfigError("\(file.origin(of: "redirect_url")): redirect_url must be an absolute http(s) URL such as https://shop.example.com/ekyc/done; '\(redirectURL)' \(error.reason)")
         }
         let origin = try file.string("verification_origin", default: "https://*.faceid.qq.com")
@@ -115,5 +121,17 @@ public struct HandlerConfig: Sendable {
         workers = try file.int("workers", default: 256, range: 1...1024)
         maxBodyBytes = try file.int("max_body_bytes", default: 9 << 20, range: 1024...(64 << 20))
         limits = try Limits(config: file)
+        if let text = file.optionalString("browser_images") {
+            guard let allow = ["allow": true, "refuse": false][text.lowercased()] else {
+                throw ConfigError("\(file.origin(of: "browser_images")): browser_images must be allow or refuse, got '\(text)'")
+            }
+            browserImages = allow
+        } else {
+            browserImages = linkKey == nil
+        }
+        startURL = try file.string("start_url", default: redirect.origin + "/ekyc/start")
+        guard let start = AbsoluteURL(startURL), start.rest.hasPrefix("/"), !start.rest.contains("?"), !start.rest.contains("#") else {
+            throw ConfigError("\(file.origin(of: "start_url")): start_url must be the absolute URL of /ekyc/start without a query, such as https://shop.example.com/ekyc/start, got '\(startURL)'")
+        }
     }
 }

@@ -42,19 +42,40 @@ public struct CallbackHandler {
         guard request.method == "GET" || request.method == "HEAD" else {
             return Answers.error(405, code: "method_not_allowed", message: "use GET for /ekyc/callback", headers: [("Allow", "GET")])
         }
-        guard let token = FormEncoding.value("token", in: request.queryString), TokenFormat.isValid(token) else {
-            return Answers.error(400, code: "bad_token", message: "missing or malformed ?token=; open this page from the eKYC redirect")
+        let token: String, caller: Caller
+        if let id = Self.verificationID(inPath: request.path) {
+            // GET /ekyc/verifications/ID: the merchant's backend, signed in a header.
+            guard TokenFormat.isValid(id) else {
+                return Answers.error(400, code: "bad_token", message: "the verification id in the path is malformed")
+            }
+            switch BackendSignature.verify(request, path: request.path, key: config.linkKey, now: clock()) {
+            case .valid: (token, caller) = (id, .backend(signature: nil))
+            case .missing:
+                return Answers.error(403, code: "signature_required", message: "reading a verification by id needs the \(BackendSignature.header) header of the merchant's backend")
+            case .invalid(let why):
+                return Answers.error(403, code: "bad_signature", message: why)
+            }
+        } else {
+            guard let given = FormEncoding.value("token", in: request.queryString), TokenFormat.isValid(given) else {
+                return Answers.error(400, code: "bad_token", message: "missing or malformed ?token=; open this page from the eKYC redirect")
+            }
+            token = given
+            switch Caller.of(request, token: token, linkKey: config.linkKey, now: clock(), maxLifetime: config.limits.maxLinkLifetimeSeconds) {
+            case .success(let found): caller = found
+            case .failure(let refusal): return refusal.response
+            }
         }
         let tokenLog = ("token", TokenFormat.logID(token))
-        let caller: Caller
-        switch Caller.of(request, token: token, linkKey: config.linkKey, now: clock(), maxLifetime: config.limits.maxLinkLifetimeSeconds) {
-        case .success(let found): caller = found
-        case .failure(let refusal): return refusal.response
-        }
         var response = answer(token: token, caller: caller, request: request)
         response.logFields.insert(tokenLog, at: 0)
         if case .backend = caller { response.logFields.append(("caller", "backend")) }
         return response
+    }
+
+    /// The ID of `…/verifications/ID`, nil for any other path.
+    static func verificationID(inPath path: String) -> String? {
+        guard let range = path.firstRange(of: "/verifications/") else { return nil }
+        return String(path[range.upperBound...])
     }
 
     /// Who asks: the browser that started the flow (its session cookie), or the merchant's
@@ -62,7 +83,8 @@ public struct CallbackHandler {
     /// which needs no cookie and may receive face images when `expose_media` is on.
     enum Caller {
         case browser(cookie: String?)
-        case backend(signature: String)
+        /// The signature of a signed result request; nil for a request signed in the header.
+        case backend(signature: String?)
 
         static func of(_ request: HTTPRequest, token: String, linkKey: String?, now: Int64, maxLifetime: Int64) -> Result<Caller, Refusal> {
             let query = FormEncoding.parse(request.queryString) ?? []
@@ -161,8 +183,11 @@ public struct CallbackHandler {
         case .browser(let cookieHeader):
             let session = Cookies.value(config.cookieName, in: cookieHeader) ?? ""
             shares.append(.init("browser session", key: SessionID.hash(session), rate: limits.readPerSession))
-        case .backend(let signature):
+        case .backend(let signature?):
             shares.append(.init("signed result request", key: signature, rate: limits.readPerLink))
+        case .backend(nil):
+            // The backend's own signed reads: the API budget and the per-token recheck bound them.
+            break
         }
         return shares
     }

@@ -3,7 +3,9 @@ import EKYCCrypto
 /// Signatures under `link_key` made by the merchant's backend, which knows who the user is:
 /// - a start link `/ekyc/start?ref=REF&exp=EXP&sig=HEX`, `sig = hex(HMAC-SHA256(link_key, "start-link\n" + REF + "\n" + EXP))`:
 ///   the handler puts REF in `Extra` only when signature, expiry and lifetime hold;
-/// - a result read `/ekyc/callback?token=T&exp=EXP&sig=HEX`, `sig = hex(HMAC-SHA256(link_key, "result-read\n" + T + "\n" + EXP))`.
+/// - a result read `/ekyc/callback?token=T&exp=EXP&sig=HEX`, `sig = hex(HMAC-SHA256(link_key, "result-read\n" + T + "\n" + EXP))`;
+/// - a handoff `/ekyc/start?handoff=ID&exp=EXP&sig=HEX`, made by the handler itself for a
+///   verification the backend created, `sig = hex(HMAC-SHA256(link_key, "handoff\n" + ID + "\n" + EXP))`.
 /// Each kind signs its own first line, so a signature made for one is never valid as the
 /// other (a start link whose ref equals someone's token does not read that token's result).
 /// A browser can change none of it.
@@ -11,6 +13,7 @@ public enum SignedLink {
     public enum Purpose: String, Sendable {
         case startLink = "start-link"
         case resultRead = "result-read"
+        case handoff = "handoff"
     }
 
     public enum Verdict: Equatable, Sendable {
@@ -32,7 +35,7 @@ public enum SignedLink {
     /// Checks the decoded `ref` (or token), `exp` and `sig` query values.
     public static func verify(_ purpose: Purpose, subject: String?, exp: String?, sig: String?, key: String, now: Int64,
                               maxLifetime: Int64) -> Verdict {
-        guard let subject, !subject.isEmpty else { return .invalid("the link has no \(purpose == .startLink ? "ref" : "token")") }
+        guard let subject, !subject.isEmpty else { return .invalid("the link has no \(purpose == .startLink ? "ref" : purpose == .resultRead ? "token" : "verification id")") }
         guard let exp, exp.utf8.count <= 19, exp.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }), let expires = Int64(exp) else {
             return .invalid("the link's exp is not a Unix time")
         }

@@ -25,7 +25,11 @@ public struct StartHandler {
     }
 
     public func handle(_ request: HTTPRequest) -> HTTPResponse {
-        Answers.fillingRequestId(respond(to: request), from: request)
+        if request.path.hasSuffix("/verifications") {
+            let create = CreateHandler(config: config, api: api, store: store, quota: quota, clock: clock)
+            return Answers.fillingRequestId(create.respond(to: request), from: request)
+        }
+        return Answers.fillingRequestId(respond(to: request), from: request)
     }
 
     private func respond(to request: HTTPRequest) -> HTTPResponse {
@@ -35,20 +39,17 @@ public struct StartHandler {
         }
         if let refusal = FetchMetadata.startRefusal(request) { return refusal.response }
         let now = clock()
+        if FormEncoding.value("handoff", in: request.queryString) != nil { return handoff(request, now: now) }
         let input: StartInput
         switch StartInput.parse(request, policy: StartInput.Policy(config: config, now: now)) {
         case .success(let parsed): input = parsed
         case .failure(let refusal): return refusal.response
         }
 
-        let presented = Cookies.value(config.cookieName, in: request.header("Cookie")).flatMap { SessionID.isValid($0, key: config.sessionKey) ? $0 : nil }
-        let session: String
-        if let presented {
-            session = presented
-        } else {
-            do { session = try SessionID.make(key: config.sessionKey) } catch {
-                return Answers.error(503, code: "no_randomness", message: "cannot create a session id: \(error)")
-            }
+        let session: String, presented: Bool
+        switch self.session(of: request) {
+        case .success(let found): (session, presented) = found
+        case .failure(let refusal): return refusal.response
         }
         let sessionHash = SessionID.hash(session)
 
@@ -79,51 +80,39 @@ public struct StartHandler {
         }
         let release = { if let claim { claim.link.release(in: store) } }
 
-        if let refusal = quota.admit(.apply, shares: shares(request, input: input, presentedSession: presented.map { _ in sessionHash })) {
+        if let refusal = quota.admit(.apply, shares: shares(request, input: input, presentedSession: presented ? sessionHash : nil)) {
             release()
             return refusal.response
         }
         let apply = ApplyRequest(redirectURL: config.redirectURL, compareImage: input.compareImage,
                                  extra: input.extra, ruleId: config.ruleId, config: config.page.isEmpty ? nil : config.page)
-        let answer: ApplyResponse
-        do { answer = try api.apply(apply) } catch {
+        let record: TokenRecord, requestId: String?
+        switch VerificationStarter(config: config, api: api, store: store).start(apply, sessionHash: sessionHash, now: now) {
+        case .success(let started): (record, requestId) = started
+        case .failure(let refusal):
             release()
-            return UpstreamErrors.response(for: error, action: "ApplyWebVerificationBizTokenIntl")
-        }
-        let tokenLog = ("token", TokenFormat.logID(answer.bizToken))
-        guard TokenFormat.isValid(answer.bizToken) else {
-            release()
-            return Answers.error(502, code: "upstream_malformed", message: "the eKYC API returned a BizToken of an unexpected form",
-                                 requestId: answer.requestId)
-        }
-        guard let page = answer.pageURL, let pageURL = AbsoluteURL(page), config.verificationOrigin.matches(pageURL) else {
-            release()
-            var refused = Answers.error(502, code: "upstream_redirect_refused",
-                                        message: "the eKYC API returned a VerificationURL outside \(config.verificationOrigin); set verification_origin if the page host really changed",
-                                        requestId: answer.requestId)
-            refused.logFields += [tokenLog]
-            return refused
-        }
-
-        var record = TokenRecord(token: answer.bizToken, created: now, sessionHash: sessionHash, extra: input.extra)
-        record.verificationURL = page
-        do { try store.save(record) } catch {
-            release()
-            var failed = storeUnavailable(error, message: "the token could not be stored, so no verification was started; retry shortly",
-                                          requestId: answer.requestId)
-            failed.logFields += [tokenLog]
-            return failed
+            return refusal.response
         }
         if let claim {
             // After the token is stored: a failure here leaves the link claimed without a
             // token, which refuses it later; it never loses a started verification.
-            do { try claim.link.record(bizToken: answer.bizToken, in: store, marker: claim.marker) } catch {
+            do { try claim.link.record(bizToken: record.token, in: store, marker: claim.marker) } catch {
                 RequestLog.write("event=store_error \(error)")
             }
         }
-        var response = redirect(request, to: page, token: answer.bizToken, session: session, resumed: false)
-        response.logFields += [("tc_request", answer.requestId ?? "-")]
+        var response = redirect(request, to: record.verificationURL ?? "", token: record.token, session: session, resumed: false)
+        response.logFields += [("tc_request", requestId ?? "-")]
         return response
+    }
+
+    /// The browser's session: the one it brought when this server issued it, else a new one.
+    func session(of request: HTTPRequest) -> Result<(value: String, presented: Bool), Refusal> {
+        if let presented = Cookies.value(config.cookieName, in: request.header("Cookie")), SessionID.isValid(presented, key: config.sessionKey) {
+            return .success((presented, true))
+        }
+        do { return .success((try SessionID.make(key: config.sessionKey), false)) } catch {
+            return .failure(Refusal(503, "no_randomness", "cannot create a session id: \(error)"))
+        }
     }
 
     /// The shares this start counts against: the client's address always, its session when it
@@ -146,7 +135,7 @@ public struct StartHandler {
         return page
     }
 
-    private func redirect(_ request: HTTPRequest, to page: String, token: String, session: String, resumed: Bool) -> HTTPResponse {
+    func redirect(_ request: HTTPRequest, to page: String, token: String, session: String, resumed: Bool) -> HTTPResponse {
         let cookies = [
             ("Set-Cookie", Cookies.sessionHeader(name: config.cookieName, value: session, secure: config.cookieSecure)),
             ("Set-Cookie", Cookies.pendingHeader(name: config.cookieName, token: token, secure: config.cookieSecure)),

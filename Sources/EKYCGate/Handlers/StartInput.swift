@@ -29,6 +29,7 @@ struct StartInput: Equatable {
         var linkKey: String?
         var requireSignedLink: Bool
         var maxLinkLifetime: Int64
+        var allowBrowserImages: Bool
         var now: Int64
 
         init(config: HandlerConfig, now: Int64) {
@@ -36,6 +37,7 @@ struct StartInput: Equatable {
             linkKey = config.linkKey
             requireSignedLink = config.requireSignedLink
             maxLinkLifetime = config.limits.maxLinkLifetimeSeconds
+            allowBrowserImages = config.browserImages
             self.now = now
         }
     }
@@ -133,6 +135,9 @@ struct StartInput: Equatable {
             case .success(let image): input.compareImage = image
             case .failure(let refusal): return .failure(refusal)
             }
+        }
+        if input.compareImage != nil, !policy.allowBrowserImages {
+            return .failure(Refusal(403, "browser_image_refused", "this site compares faces only with photos its backend supplies (POST /ekyc/verifications), never with one from the browser; browser_images = allow accepts them"))
         }
         if let image = input.compareImage, image.base64Count > maxImageBase64Bytes {
             return .failure(Refusal(413, "image_too_large", "the photo is \(image.base64Count) bytes as base64; Tencent accepts at most 8 MB"))

@@ -27,6 +27,10 @@ struct Refusal: Error {
     init(_ status: Int, _ code: String, _ message: String, headers: [(name: String, value: String)] = []) {
         response = Answers.error(status, code: code, message: message, headers: headers)
     }
+
+    init(_ response: HTTPResponse) {
+        self.response = response
+    }
 }
 
 extension Answers {

@@ -71,6 +71,9 @@ public struct AbsoluteURL: Sendable, Equatable {
 
     public var effectivePort: Int { port ?? (scheme == "https" ? 443 : 80) }
 
+    /// `scheme://host[:port]`, as written.
+    public var origin: String { "\(scheme)://\(host)" + (port.map { ":\($0)" } ?? "") }
+
     private static func port(_ digits: ArraySlice<UInt8>) throws(URLRefusal) -> Int {
         guard !digits.isEmpty, digits.count <= 5, digits.first != UInt8(ascii: "0"),
               digits.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }),
