@@ -149,3 +149,12 @@ extension String {
 extension Result {
     var value: Success? { try? get() }
 }
+
+@Suite struct BackendSignatureTests {
+    /// The value docs/snippets/backend-request.{py,php,js,sh} print for the same inputs.
+    @Test func theSnippetsVector() {
+        #expect(BackendSignature.sign(key: String(repeating: "k", count: 40), method: "POST", path: "/ekyc/verifications",
+                                      timestamp: 1_773_563_400, body: Array(#"{"ref":"x"}"#.utf8))
+                == "t=1773563400,v1=f7d13d36bfc620e685efcdb1158a31724cbf58fbbe51d531d37e2d82b8dbcd63")
+    }
+}

@@ -54,7 +54,7 @@ def parse(link):
 
 
 def test_every_snippet_file_has_an_interpreter():
-    assert sorted(path.name for path in SNIPPETS.iterdir()) == sorted(INTERPRETERS)
+    assert sorted(path.name for path in SNIPPETS.glob("signed-link.*")) == sorted(INTERPRETERS)
 
 
 @pytest.mark.parametrize("kind", sorted(ROUTES))
@@ -80,7 +80,7 @@ def test_the_shell_snippet_percent_encodes_every_byte():
 
 def test_the_readme_shows_each_snippet_as_it_is():
     readme = (ROOT / "README.md").read_text()
-    shown = re.findall(r"\(`docs/snippets/([^`]+)`\):\n\n```[a-z]*\n(.*?)```\n", readme, flags=re.S)
+    shown = re.findall(r"\(`docs/snippets/(signed-link\.[a-z]+)`\):\n\n```[a-z]*\n(.*?)```\n", readme, flags=re.S)
     assert sorted(name for name, _ in shown) == sorted(INTERPRETERS)
     for name, block in shown:
         assert block == (SNIPPETS / name).read_text(), "README.md shows another %s than docs/snippets/ holds" % name
