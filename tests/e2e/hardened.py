@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
-from links import sign
+from links import backend_signature, sign
 from installed import AS_ROOT, NGINX_USER, clean_environment, fill_config, install, make_prefix, set_key, wait_for
 
 
@@ -165,6 +165,12 @@ http {
     def result_read(self, token, expires_in=300) -> str:
         exp = int(time.time()) + expires_in
         return "/ekyc/callback?" + urlencode({"token": token, "exp": exp, "sig": sign(self.stack.link_key, "result-read", token, exp)})
+
+    def backend(self, method, path, body=b"", client="127.0.0.1", signature=None, t=None) -> Answer:
+        """A request from the merchant's backend, signed in the EKYC-Signature header."""
+        header = signature or backend_signature(self.stack.link_key, method, path, body, t or int(time.time()))
+        return self.get(path, client=client, method=method, body=body or None,
+                        headers={"EKYC-Signature": header, "Content-Type": "application/json"})
 
     @staticmethod
     def token_of(answer: Answer) -> str:

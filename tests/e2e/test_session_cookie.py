@@ -12,7 +12,9 @@ RETENTION_SECONDS = 3 * 24 * 3600
 
 def issued_cookie(answer):
     """The session value of a start answer's Set-Cookie, checked for form and lifetime."""
-    name_value, *attributes = [part.strip() for part in answer.header("set-cookie").split(";")]
+    session = [cookie for cookie in answer.headers.get("set-cookie", []) if cookie.startswith("ekyc_session=")]
+    assert len(session) == 1, answer.headers.get("set-cookie")
+    name_value, *attributes = [part.strip() for part in session[0].split(";")]
     name, _, value = name_value.partition("=")
     assert name == "ekyc_session" and ISSUED.match(value), name_value
     assert "Max-Age=%d" % RETENTION_SECONDS in attributes, attributes
