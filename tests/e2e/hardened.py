@@ -168,7 +168,7 @@ http {
 
     def backend(self, method, path, body=b"", client="127.0.0.1", signature=None, t=None) -> Answer:
         """A request from the merchant's backend, signed in the EKYC-Signature header."""
-        header = signature or backend_signature(self.stack.link_key, method, path, body, t or int(time.time()))
+        header = signature if signature is not None else backend_signature(self.stack.link_key, method, path, body, t or int(time.time()))
         return self.get(path, client=client, method=method, body=body or None,
                         headers={"EKYC-Signature": header, "Content-Type": "application/json"})
 

@@ -14,6 +14,7 @@ import pytest
 
 from hardened import Hardened, SandboxCalls
 from links import backend_signature
+from polling import until_final
 from installed import ROOT, clean_environment
 
 SNIPPETS = {"backend-request.py": "python3", "backend-request.php": "php", "backend-request.js": "node", "backend-request.sh": "sh"}
@@ -61,7 +62,7 @@ def test_a_backend_created_verification_with_a_photo_passes_and_is_read_by_id(si
     assert read(site, id).status == 202, "pending until the user finishes"
 
     site.finish_on_sandbox(id, "pass")
-    result = read(site, id)
+    result = until_final(lambda: read(site, id))
     assert result.status == 200, result.body
     body = result.json()
     assert body["status"] == "passed" and body["extra"] == "user-42"
@@ -76,7 +77,7 @@ def test_a_face_that_does_not_match_the_backends_photo_fails(site):
     id = created.json()["id"]
     assert site.get(handoff_target(created), client="127.0.5.2").status == 303
     site.finish_on_sandbox(id, "mismatch")
-    body = read(site, id).json()
+    body = until_final(lambda: read(site, id)).json()
     assert body["status"] == "failed" and body["reason"] == "comparison", body
 
 
