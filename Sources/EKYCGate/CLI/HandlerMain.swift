@@ -21,8 +21,8 @@ public enum HandlerMain {
 
     static func help(_ role: Role) -> String {
         let what = role == .start
-            ? "Starts a Tencent eKYC verification (GET|POST /ekyc/start): calls ApplyWebVerificationBizTokenIntl,\nstores the BizToken and redirects the browser (303) to the eKYC page."
-            : "Answers the result of a verification (GET /ekyc/callback?token=…) as JSON after checking the\ntoken against the store and the browser's session; calls GetWebVerificationResultIntl."
+            ? "Starts a Tencent eKYC verification (GET|POST /ekyc/start): calls ApplyWebVerificationBizTokenIntl,\nstores the BizToken and redirects the browser (303) to the eKYC page. The merchant's backend\ncreates one with a signed POST /ekyc/verifications and hands its user the link it gets back."
+            : "Answers the result of a verification (GET /ekyc/callback?token=…) as JSON after checking the\ntoken against the store and the browser's session; calls GetWebVerificationResultIntl. The\nmerchant's backend reads one with a signed GET /ekyc/verifications/ID."
         var text = """
         usage: \(role.rawValue) [--config FILE] [--listen unix:PATH|HOST:PORT] [--socket-mode 0660] [--socket-owner USER[:GROUP]] [--workers N]
 
