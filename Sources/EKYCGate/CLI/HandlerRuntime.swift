@@ -59,7 +59,13 @@ public final class HandlerRuntime: Sendable {
         let metrics = metrics
         return ServerHooks(requestStarted: { metrics.requestStarted() },
                            requestFinished: { _, response, _ in metrics.requestFinished(response) },
-                           reload: { [self] in reload() })
+                           reload: { [self] in reload() },
+                           busy: { request in
+                               let busy = Answers.error(503, code: "busy",
+                                                        message: "too many photo uploads at once; nothing was started, retry in a few seconds",
+                                                        headers: [("Retry-After", String(ServerHooks.busyRetrySeconds))])
+                               return Answers.fillingRequestId(busy, from: request)
+                           })
     }
 
     /// One worker's handler: its own API client (its own curl easy handle; the connections are

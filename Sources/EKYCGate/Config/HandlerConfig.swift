@@ -1,4 +1,5 @@
 public import HTTPClient
+import FastCGI
 
 /// Everything `ekyc-start` and `ekyc-callback` read from their config file, checked once at
 /// start-up so a mistake stops the process with a message instead of failing a user later.
@@ -32,11 +33,13 @@ public struct HandlerConfig: Sendable {
     public var workers: Int
     /// Largest request body read, in bytes (8 MB of base64 plus form overhead).
     public var maxBodyBytes: Int
+    /// The bytes of request bodies one process may hold at once (`ServeOptions.bodyMemoryLimit`).
+    public var bodyMemoryLimit: Int
 
     public static let knownKeys: Set<String> = Set([
         "secret_file", "secret_id", "secret_key", "endpoint", "region", "ca_file", "connect_timeout_ms", "timeout_ms",
         "redirect_url", "verification_origin", "store", "cookie_name", "cookie_secure", "allow_unsigned_extra",
-        "rule_id", "workers", "max_body_bytes", "link_key", "require_signed_link", "single_use_links", "expose_media", "status", "status_allow",
+        "rule_id", "workers", "max_body_bytes", "body_memory_limit", "link_key", "require_signed_link", "single_use_links", "expose_media", "status", "status_allow",
         "redis_password_file", "redis_connect_timeout_ms", "redis_timeout_ms",
     ]).union(WebVerificationConfig.configKeys)
 
@@ -109,5 +112,9 @@ public struct HandlerConfig: Sendable {
         page = try WebVerificationConfig(config: file)
         workers = try file.int("workers", default: 256, range: 1...1024)
         maxBodyBytes = try file.int("max_body_bytes", default: 9 << 20, range: 1024...(64 << 20))
+        bodyMemoryLimit = try file.int("body_memory_limit", default: ServeOptions.defaultBodyMemoryLimit, range: 1024...(64 << 30))
+        guard bodyMemoryLimit >= maxBodyBytes else {
+            throw ConfigError("\(file.origin(of: "body_memory_limit")): body_memory_limit = \(bodyMemoryLimit) is below max_body_bytes = \(maxBodyBytes), so the largest upload could never be read; raise body_memory_limit or lower max_body_bytes")
+        }
     }
 }
