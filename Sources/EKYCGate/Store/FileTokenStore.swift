@@ -18,6 +18,9 @@ public final class FileTokenStore: TokenStore {
     static let tempPrefix = ".tmp-"
     /// A temp file older than this belongs to a writer that died.
     static let staleTempSeconds: Int64 = 60
+    /// A record file that cannot be read is removed once older than this: the retention, plus a
+    /// day in which a version that can read it may still be rolled back to.
+    static let unreadableRecordSeconds: Int64 = TokenRecord.retentionSeconds + 86_400
 
     /// Opens (and creates, mode 0700) the store directory; its parent must exist.
     public init(directory: String, syscalls: Syscalls = .live) throws(StoreError) {
@@ -131,17 +134,29 @@ public final class FileTokenStore: TokenStore {
             for name in try entries(of: shardPath) {
                 let path = "\(shardPath)/\(name)"
                 if name.hasPrefix(Self.tempPrefix) {
-                    var info = stat()
-                    let stale = stat(path, &info) == 0 && now - Int64(info.st_mtim.tv_sec) > Self.staleTempSeconds
+                    let stale = Self.modified(path).map { now - $0 > Self.staleTempSeconds } ?? false
                     if (stale || Self.writerIsGone(tempName: name)) && sys.unlink(path) == 0 { removed += 1 }
                 } else if name.hasSuffix(".json") {
-                    guard let bytes = try? FileReading.bytes(atPath: path, limit: 1 << 20),
-                          let record = try? JSONDecoder().decode(TokenRecord.self, from: Data(bytes)) else { continue }
-                    if record.keepUntil < now, sys.unlink(path) == 0 { removed += 1 }
+                    let expired: Bool
+                    if let bytes = try? FileReading.bytes(atPath: path, limit: 1 << 20),
+                       let record = try? JSONDecoder().decode(TokenRecord.self, from: Data(bytes)) {
+                        expired = record.keepUntil < now
+                    } else {
+                        // Damaged, or written by a later version: its own retention cannot be
+                        // read, so its age stands for it.
+                        expired = Self.modified(path).map { now - $0 > Self.unreadableRecordSeconds } ?? false
+                    }
+                    if expired, sys.unlink(path) == 0 { removed += 1 }
                 }
             }
         }
         return removed
+    }
+
+    /// The file's modification time (Unix seconds), nil when it cannot be read.
+    private static func modified(_ path: String) -> Int64? {
+        var info = stat()
+        return stat(path, &info) == 0 ? Int64(info.st_mtim.tv_sec) : nil
     }
 
     /// True when the temp file's name carries a PID and no such process exists (its writer was
