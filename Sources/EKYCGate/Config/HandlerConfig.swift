@@ -15,6 +15,8 @@ public struct HandlerConfig: Sendable {
     public var storeDirectory: String
     /// The Redis store, when `store = redis://…`; nil for the file store.
     public var redis: RedisOptions?
+    /// `store_max_records`, `store_max_bytes`: past them START answers 503 `store_full`.
+    public var storeQuota: StoreQuota
     public var cookieName: String
     public var cookieSecure: Bool
     public var allowUnsignedExtra: Bool
@@ -40,7 +42,7 @@ public struct HandlerConfig: Sendable {
         "secret_file", "secret_id", "secret_key", "endpoint", "region", "ca_file", "connect_timeout_ms", "timeout_ms",
         "redirect_url", "verification_origin", "store", "cookie_name", "cookie_secure", "allow_unsigned_extra",
         "rule_id", "workers", "max_body_bytes", "body_memory_limit", "link_key", "require_signed_link", "single_use_links", "expose_media", "status", "status_allow",
-        "redis_password_file", "redis_connect_timeout_ms", "redis_timeout_ms",
+        "redis_password_file", "redis_connect_timeout_ms", "redis_timeout_ms", "store_max_records", "store_max_bytes",
     ]).union(WebVerificationConfig.configKeys)
 
     public init(file: ConfigFile, environment: [String: String]) throws(ConfigError) {
@@ -88,6 +90,8 @@ public struct HandlerConfig: Sendable {
                 throw ConfigError("\(file.origin(of: key)): \(key) applies only to store = redis://…; the store here is a directory")
             }
         }
+        storeQuota = StoreQuota(maxRecords: try file.limit("store_max_records", default: StoreQuota.defaultMaxRecords, range: 1...(1 << 40)),
+                                maxBytes: try file.limit("store_max_bytes", default: StoreQuota.defaultMaxBytes, range: 1...(1 << 50)))
         cookieName = try file.string("cookie_name", default: "ekyc_session")
         guard cookieName.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_" || $0 == "-") }) else {
             throw ConfigError("\(file.origin(of: "cookie_name")): cookie_name may hold only letters, digits, _ and -")

@@ -9,11 +9,11 @@ import FastCGI
 /// round trip and no pool or lock is shared between threads.
 public enum TokenStores: Sendable {
     case file(FileTokenStore)
-    case redis(RedisOptions)
+    case redis(RedisOptions, StoreQuota)
 
     public static func open(_ config: HandlerConfig) throws(ConfigError) -> TokenStores {
         guard let redis = config.redis else {
-            do { return .file(try FileTokenStore(directory: config.storeDirectory)) } catch {
+            do { return .file(try FileTokenStore(directory: config.storeDirectory, quota: config.storeQuota)) } catch {
                 throw ConfigError("store \(config.storeDirectory): \(error.detail)")
             }
         }
@@ -25,13 +25,13 @@ public enum TokenStores: Sendable {
             }
             RequestLog.write("event=store_unreachable store=\(redis.redacted) detail=\"\(error.detail)\" (answering 503 until Redis is reachable)")
         }
-        return .redis(redis)
+        return .redis(redis, config.storeQuota)
     }
 
     public func make() -> any TokenStore {
         switch self {
         case .file(let store): store
-        case .redis(let options): RedisTokenStore(options: options)
+        case let .redis(options, quota): RedisTokenStore(options: options, quota: quota)
         }
     }
 }
