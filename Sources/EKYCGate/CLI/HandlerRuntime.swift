@@ -93,7 +93,8 @@ public final class HandlerRuntime: Sendable {
         }
         let api = MeasuredFaceIDAPI(client, metrics: metrics)
         let status = config.status.map { allowed in
-            StatusPage(allowed: allowed, metrics: metrics, storeRecords: { try? store.approximateCount() })
+            StatusPage(allowed: allowed, metrics: metrics, storeRecords: { try? store.approximateCount() },
+                       storeQuota: { ((try? store.usage()) ?? nil).map { StoreQuotaStatus(usage: $0, quota: config.storeQuota) } })
         }
         let serve: Handler
         switch role {

@@ -68,10 +68,16 @@ public struct StartHandler {
         }
         let record = TokenRecord(token: answer.bizToken, created: clock(), sessionHash: SessionID.hash(session), extra: input.extra)
         do { try store.save(record) } catch {
-            RequestLog.write("event=store_error \(error)")
-            var failed = Answers.error(503, code: "store_unavailable",
-                                       message: "the token could not be stored, so no verification was started; retry shortly",
-                                       requestId: answer.requestId, headers: [("Retry-After", "2")])
+            // Full stays full until older records age out; any other failure may pass in seconds.
+            let full = error.kind == .full
+            RequestLog.write("event=\(full ? "store_full" : "store_error") \(error)")
+            var failed = full
+                ? Answers.error(503, code: "store_full",
+                                message: "this site cannot take new verifications now (its token store is full), so none was started; try again later",
+                                requestId: answer.requestId, headers: [("Retry-After", "600")])
+                : Answers.error(503, code: "store_unavailable",
+                                message: "the token could not be stored, so no verification was started; retry shortly",
+                                requestId: answer.requestId, headers: [("Retry-After", "2")])
             failed.logFields += [tokenLog]
             return failed
         }
