@@ -51,8 +51,6 @@ public final class FastCGIServer: @unchecked Sendable {
     private let allowedPeers = WebServerAddresses.fromEnvironment()
     static let workerStackBytes = 512 * 1024
 
-    /// - Parameters:
-    ///   - listenFD: a listening socket (from `ListenAddress.open` or fd 0 inherited from spawn-fcgi).
     /// glibc's default starting threshold, fixed so it stops adapting.
     static let mmapThresholdBytes: Int32 = 128 * 1024
 
