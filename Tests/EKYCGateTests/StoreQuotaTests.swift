@@ -55,6 +55,17 @@ import FastCGI
         #expect(throws: StoreError.self) { try store.save(Self.record(4)) }
     }
 
+    /// Run as root (a sweep by hand, say), the counts file still belongs to the store's owner,
+    /// or the service user could start no verification.
+    @Test(.enabled(if: geteuid() == 0)) func theCountsFileBelongsToTheStoresOwner() throws {
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let store = try FileTokenStore(directory: root)
+        chown(root, 65_534, 65_534)
+        _ = try store.sweep(now: Self.now)
+        let owner = try FileManager.default.attributesOfItem(atPath: root + "/" + QuotaCountsFile.name)[.ownerAccountID] as? Int
+        #expect(owner == 65_534)
+    }
+
     @Test func hourlyCountsAgeOutWithTheRetention() {
         var counts = HourlyCounts()
         counts.add(created: Self.now, bytes: 500)

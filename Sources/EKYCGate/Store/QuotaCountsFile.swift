@@ -56,6 +56,7 @@ struct QuotaCountsFile: Sendable {
     private func update(_ change: (inout HourlyCounts) throws(StoreError) -> Void) throws(StoreError) {
         let fd = Int32(try sys.retrying("open", path) { Int(sys.open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)) })
         defer { _ = sys.close(fd) }
+        if geteuid() == 0 { giveToStoreOwner(fd) }
         _ = try sys.retrying("flock", path) { Int(flock(fd, LOCK_EX)) }
         let before = HourlyCounts(parsing: try read(fd))
         var counts = before
@@ -64,6 +65,16 @@ struct QuotaCountsFile: Sendable {
         // pread left the offset at 0, so the new text is written from the start.
         _ = try sys.retrying("ftruncate", path) { Int(ftruncate(fd, 0)) }
         try sys.writeAll(fd, Array(counts.text.utf8), path: path)
+    }
+
+    /// A sweep or `--check-config` run by hand as root would otherwise leave the file root's,
+    /// and the service user could start no verification; it goes to the store's owner, as the
+    /// records are.
+    private func giveToStoreOwner(_ fd: Int32) {
+        var file = stat(), directory = stat()
+        guard fstat(fd, &file) == 0, stat(store, &directory) == 0,
+              file.st_uid != directory.st_uid || file.st_gid != directory.st_gid else { return }
+        _ = fchown(fd, directory.st_uid, directory.st_gid)
     }
 
     private func read(_ fd: Int32) throws(StoreError) -> String {
