@@ -113,6 +113,9 @@ def respawn(stack, command, environment):
     with open(Path(stack.run_dir, "logs", "start.log"), "ab") as log:
         process = subprocess.Popen(command, env=environment, stdin=subprocess.DEVNULL, stdout=log, stderr=log)
     Path(stack.run_dir, "pids", "start.pid").write_text(str(process.pid))
+    # The handler is this process's child: reaped the moment it exits, so a later test that
+    # stops it by its PID sees it gone instead of a zombie.
+    threading.Thread(target=process.wait, daemon=True).start()
     wait_until(lambda: subprocess.run(["curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "--max-time", "5",
                                        stack.site_url + "/ekyc/start"], capture_output=True, text=True).stdout == "303")
     return process
