@@ -30,8 +30,10 @@ public struct StoreQuota: Sendable, Equatable {
         var reached: [String] = []
         if let maxRecords, usage.records >= maxRecords { reached.append("\(usage.records) records of store_max_records = \(maxRecords)") }
         if let maxBytes, usage.bytes >= maxBytes { reached.append("\(usage.bytes) bytes of store_max_bytes = \(maxBytes)") }
+        // Empty when the count read for this message differs from the one the store refused on.
+        let what = reached.isEmpty ? "at store_max_records or store_max_bytes" : reached.joined(separator: ", ")
         return StoreError(call: "quota", path: place, errno: 0,
-                          detail: "the store is full (\(reached.joined(separator: ", "))); new verifications wait until records age out after 3 days — check that the sweep runs, or raise the limit",
+                          detail: "the store is full (\(what)); new verifications wait until records age out after 3 days — check that the sweep runs, or raise the limit",
                           kind: .full)
     }
 }
