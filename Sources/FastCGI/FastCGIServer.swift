@@ -7,20 +7,34 @@ import CFastCGI
 public typealias Handler = (HTTPRequest) -> HTTPResponse
 
 /// What the application hears from the server: requests in flight (for a status page) and
-/// SIGHUP (to re-read its configuration).
+/// SIGHUP (to re-read its configuration); and how it words a refusal the server makes.
 public struct ServerHooks: Sendable {
     /// Called on a worker thread when it takes a request, and again when it has answered it.
     public var requestStarted: @Sendable () -> Void
     public var requestFinished: @Sendable (_ request: HTTPRequest, _ response: HTTPResponse, _ milliseconds: Double) -> Void
     /// Called on the signal thread for each SIGHUP; requests keep being served meanwhile.
     public var reload: @Sendable () -> Void
+    /// The answer, in place of the handler's, to a request whose body found no room in the
+    /// process's body budget within the wait (the request comes without its body). A 503 with
+    /// `Retry-After`, in the application's own error shape.
+    public var busy: @Sendable (_ request: HTTPRequest) -> HTTPResponse
 
     public init(requestStarted: @escaping @Sendable () -> Void = {},
                 requestFinished: @escaping @Sendable (HTTPRequest, HTTPResponse, Double) -> Void = { _, _, _ in },
-                reload: @escaping @Sendable () -> Void = {}) {
+                reload: @escaping @Sendable () -> Void = {},
+                busy: @escaping @Sendable (HTTPRequest) -> HTTPResponse = ServerHooks.plainBusy) {
         self.requestStarted = requestStarted
         self.requestFinished = requestFinished
         self.reload = reload
+        self.busy = busy
+    }
+
+    public static let busyRetrySeconds = 3
+
+    /// The server's own wording, for applications that give none.
+    @Sendable public static func plainBusy(_ request: HTTPRequest) -> HTTPResponse {
+        HTTPResponse(status: 503, headers: [("Retry-After", String(busyRetrySeconds)), ("Content-Type", "text/plain; charset=utf-8")],
+                     text: "too many large uploads at once; retry in a few seconds\n")
     }
 }
 
@@ -30,23 +44,26 @@ public final class FastCGIServer: @unchecked Sendable {
     private let listenFD: Int32
     private let workers: Int
     private let maxBodyBytes: Int
+    private let budget: BodyBudget
     private let makeHandler: @Sendable () -> Handler
     private let hooks: ServerHooks
     /// Read once, as libfcgi's FCGX_Init does.
     private let allowedPeers = WebServerAddresses.fromEnvironment()
     static let workerStackBytes = 512 * 1024
 
-    /// - Parameters:
-    ///   - listenFD: a listening socket (from `ListenAddress.open` or fd 0 inherited from spawn-fcgi).
-    ///   - maxBodyBytes: bodies declared larger than this are not read (`HTTPRequest.bodyOmitted`).
     /// glibc's default starting threshold, fixed so it stops adapting.
     static let mmapThresholdBytes: Int32 = 128 * 1024
 
-    public init(listenFD: Int32, workers: Int, maxBodyBytes: Int, hooks: ServerHooks = ServerHooks(),
-                makeHandler: @escaping @Sendable () -> Handler) {
+    /// - Parameters:
+    ///   - listenFD: a listening socket (from `ListenAddress.open` or fd 0 inherited from spawn-fcgi).
+    ///   - maxBodyBytes: bodies declared larger than this are not read (`HTTPRequest.bodyOmitted`).
+    ///   - bodyMemoryLimit: the bytes of request bodies all workers together may hold (`BodyBudget`).
+    public init(listenFD: Int32, workers: Int, maxBodyBytes: Int, bodyMemoryLimit: Int = ServeOptions.defaultBodyMemoryLimit,
+                hooks: ServerHooks = ServerHooks(), makeHandler: @escaping @Sendable () -> Handler) {
         self.listenFD = listenFD
         self.workers = max(1, workers)
         self.maxBodyBytes = maxBodyBytes
+        self.budget = BodyBudget(limit: bodyMemoryLimit)
         self.hooks = hooks
         self.makeHandler = makeHandler
     }
@@ -163,8 +180,9 @@ public final class FastCGIServer: @unchecked Sendable {
             guard FCGX_Accept_r(&request) >= 0 else { break }
             let started = MonotonicClock.nowNanoseconds()
             hooks.requestStarted()
-            let httpRequest = Self.readRequest(&request, maxBodyBytes: maxBodyBytes)
-            let response = handler(httpRequest)
+            let intake = Self.take(&request, maxBodyBytes: maxBodyBytes, budget: budget)
+            let httpRequest = intake.request
+            let response = intake.admitted ? handler(httpRequest) : hooks.busy(httpRequest)
             Self.write(response, to: request.out)
             // libfcgi set `keepConnection` from the request's FCGI_KEEP_CONN flag; FCGX_Finish_r
             // closes the connection unless it is still set (or the answer could not be written).
@@ -175,6 +193,8 @@ public final class FastCGIServer: @unchecked Sendable {
             let milliseconds = MonotonicClock.millisecondsSince(started)
             hooks.requestFinished(httpRequest, response, milliseconds)
             RequestLog.write(RequestLog.line(request: httpRequest, response: response, milliseconds: milliseconds))
+            // Only now: the body lives until the request's last use, the log line above.
+            budget.release(intake.reserved)
         }
         // A kept connection at shutdown: closed without libfcgi's lingering close, which would
         // wait up to 2 s for nginx to hang up first.
@@ -183,40 +203,6 @@ public final class FastCGIServer: @unchecked Sendable {
             request.ipcFd = -1
         }
         FCGX_Free(&request, 1)
-    }
-
-    private static func readRequest(_ request: inout FCGX_Request, maxBodyBytes: Int) -> HTTPRequest {
-        var params: [String: String] = [:]
-        if var cursor = request.envp {
-            params.reserveCapacity(48)
-            while let entry = cursor.pointee {
-                // Split on the byte '=': a String split would walk Characters, several times slower.
-                let length = strlen(entry)
-                entry.withMemoryRebound(to: UInt8.self, capacity: length + 1) { bytes in
-                    let pair = UnsafeBufferPointer(start: bytes, count: length)
-                    if let eq = pair.firstIndex(of: UInt8(ascii: "=")) {
-                        params[String(decoding: UnsafeBufferPointer(rebasing: pair[..<eq]), as: UTF8.self)] =
-                            String(decoding: UnsafeBufferPointer(rebasing: pair[(eq + 1)...]), as: UTF8.self)
-                    }
-                }
-                cursor += 1
-            }
-        }
-        let declared = params["CONTENT_LENGTH"].flatMap { Int($0) } ?? 0
-        if declared > maxBodyBytes { return HTTPRequest(params: params, bodyOmitted: true) }
-        var body = [UInt8](repeating: 0, count: max(declared, 0))
-        var filled = 0
-        while filled < body.count {
-            let got = body.withUnsafeMutableBufferPointer { buffer in
-                buffer.baseAddress!.advanced(by: filled).withMemoryRebound(to: CChar.self, capacity: buffer.count - filled) {
-                    FCGX_GetStr($0, Int32(min(buffer.count - filled, 1 << 20)), request.in)
-                }
-            }
-            if got <= 0 { break }
-            filled += Int(got)
-        }
-        body.removeSubrange(filled...)
-        return HTTPRequest(params: params, body: body)
     }
 
     private static func write(_ response: HTTPResponse, to stream: UnsafeMutablePointer<FCGX_Stream>?) {

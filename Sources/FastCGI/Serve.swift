@@ -9,12 +9,20 @@ public struct ServeOptions: Sendable {
     public var socketOwner: SocketOwner?
     public var workers: Int
     public var maxBodyBytes: Int
+    /// The bytes of request bodies the workers of one process may hold at once (`BodyBudget`);
+    /// CGI answers one request, so it needs none.
+    public var bodyMemoryLimit: Int
 
-    public init(listen: ListenAddress? = nil, socketMode: UInt32? = nil, workers: Int = 8, maxBodyBytes: Int) {
+    /// Eight 8 MB uploads at once, whatever the number of workers.
+    public static let defaultBodyMemoryLimit = 64 << 20
+
+    public init(listen: ListenAddress? = nil, socketMode: UInt32? = nil, workers: Int = 8, maxBodyBytes: Int,
+                bodyMemoryLimit: Int = defaultBodyMemoryLimit) {
         self.listen = listen
         self.socketMode = socketMode
         self.workers = workers
         self.maxBodyBytes = maxBodyBytes
+        self.bodyMemoryLimit = bodyMemoryLimit
     }
 }
 
@@ -25,13 +33,17 @@ public enum Serve {
                            makeHandler: @escaping @Sendable () -> Handler) throws(ServerError) {
         if let listen = options.listen {
             let fd = try listen.open(mode: options.socketMode, owner: options.socketOwner)
-            try FastCGIServer(listenFD: fd, workers: options.workers, maxBodyBytes: options.maxBodyBytes,
-                              hooks: hooks, makeHandler: makeHandler).run()
+            try server(fd, options, hooks, makeHandler).run()
         } else if FastCGIServer.inheritedSocketOnStandardInput {
-            try FastCGIServer(listenFD: 0, workers: options.workers, maxBodyBytes: options.maxBodyBytes,
-                              hooks: hooks, makeHandler: makeHandler).run()
+            try server(0, options, hooks, makeHandler).run()
         } else {
             CGIRunner.runOnce(maxBodyBytes: options.maxBodyBytes, handler: makeHandler())
         }
+    }
+
+    private static func server(_ fd: Int32, _ options: ServeOptions, _ hooks: ServerHooks,
+                               _ makeHandler: @escaping @Sendable () -> Handler) -> FastCGIServer {
+        FastCGIServer(listenFD: fd, workers: options.workers, maxBodyBytes: options.maxBodyBytes,
+                      bodyMemoryLimit: options.bodyMemoryLimit, hooks: hooks, makeHandler: makeHandler)
     }
 }

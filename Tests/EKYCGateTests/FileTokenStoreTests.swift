@@ -184,3 +184,27 @@ final class ManagedFlag: @unchecked Sendable {
         #expect(left.count == 2 && left.contains(".tmp-\(getpid())-00bb"))
     }
 }
+
+@Suite struct UnreadableRecordTests {
+    /// A record of a later version or a damaged one: swept once older than the retention plus
+    /// a day (by its modification time, the only age it still has), kept while younger.
+    @Test func sweepRemovesAnUnreadableRecordOnlyOnceItIsOld() throws {
+        let root = NSTemporaryDirectory() + "ekyc-unreadable-" + UUID().uuidString
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let store = try FileTokenStore(directory: root)
+        let now: Int64 = 2_000_000
+        let oldToken = "EEEEEEEE-0000-0000-0000-000000000001", youngToken = "EEEEEEEE-0000-0000-0000-000000000002"
+        for token in [oldToken, youngToken] {
+            try store.save(TokenRecord(token: token, created: now, sessionHash: String(repeating: "a", count: 64), extra: nil))
+            try Data("{\"version\": 99, \"tok".utf8).write(to: URL(fileURLWithPath: store.path(for: token).file))
+        }
+        let old = Date(timeIntervalSince1970: TimeInterval(now - FileTokenStore.unreadableRecordSeconds - 60))
+        let young = Date(timeIntervalSince1970: TimeInterval(now - TokenRecord.retentionSeconds - 60))
+        try FileManager.default.setAttributes([.modificationDate: old], ofItemAtPath: store.path(for: oldToken).file)
+        try FileManager.default.setAttributes([.modificationDate: young], ofItemAtPath: store.path(for: youngToken).file)
+
+        #expect(try store.sweep(now: now) == 1)
+        #expect(!FileManager.default.fileExists(atPath: store.path(for: oldToken).file))
+        #expect(FileManager.default.fileExists(atPath: store.path(for: youngToken).file))
+    }
+}

@@ -16,17 +16,17 @@ import Testing
         private let directory: String?
         private let redis: RedisServer?
 
-        init(_ backend: Backend) throws {
+        init(_ backend: Backend, quota: StoreQuota = .off) throws {
             switch backend {
             case .memory:
-                store = MemoryTokenStore(); directory = nil; redis = nil
+                store = MemoryTokenStore(quota: quota); directory = nil; redis = nil
             case .file:
                 let root = NSTemporaryDirectory() + "ekyc-store-" + UUID().uuidString
                 try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
-                store = try FileTokenStore(directory: root + "/tokens"); directory = root; redis = nil
+                store = try FileTokenStore(directory: root + "/tokens", quota: quota); directory = root; redis = nil
             case .redis:
                 let server = try RedisServer()
-                store = RedisTokenStore(options: server.options); directory = nil; redis = server
+                store = RedisTokenStore(options: server.options, quota: quota); directory = nil; redis = server
             }
         }
 
@@ -125,6 +125,37 @@ import Testing
         #expect(try fixture.store.create(candidates[0]), "a released claim can be made again")
     }
 
+    /// Past `store_max_records` a new verification is refused with an error a handler can tell
+    /// apart from a failure; nothing of it is stored.
+    @Test(arguments: Backend.allCases) func aFullStoreRefusesANewPendingRecord(_ backend: Backend) throws {
+        let fixture = try Fixture(backend, quota: StoreQuota(maxRecords: 2, maxBytes: nil))
+        try fixture.store.save(Self.record("AAAAAAAA-0000-0000-0000-000000000001"))
+        try fixture.store.save(Self.record("AAAAAAAA-0000-0000-0000-000000000002"))
+        let refused = "AAAAAAAA-0000-0000-0000-000000000003"
+        do {
+            try fixture.store.save(Self.record(refused))
+            Issue.record("a third record was taken past store_max_records = 2")
+        } catch {
+            #expect(error.kind == .full)
+            #expect(error.description.contains("store_max_records"))
+        }
+        #expect(try fixture.store.load(token: refused) == nil)
+        #expect(try fixture.store.usage()?.records == 2)
+    }
+
+    /// A user who finished always gets their result: at the quota, a result written over a
+    /// stored record, and a pending record written again, go through.
+    @Test(arguments: Backend.allCases) func aFullStoreStillTakesResults(_ backend: Backend) throws {
+        let fixture = try Fixture(backend, quota: StoreQuota(maxRecords: 1, maxBytes: nil))
+        let pending = Self.record()
+        try fixture.store.save(pending)
+        #expect(throws: StoreError.self) { try fixture.store.save(Self.record("AAAAAAAA-0000-0000-0000-000000000009")) }
+        try fixture.store.save(pending)
+        let final = Self.final(.passed, requestId: "req-1")
+        try fixture.store.save(final)
+        #expect(try fixture.store.load(token: final.token) == final)
+    }
+
     @Test(arguments: Backend.allCases) func recordsOfDifferentTokensAreApart(_ backend: Backend) throws {
         let fixture = try Fixture(backend)
         let tokens = (1...20).map { String(format: "AAAAAAAA-0000-0000-0000-%012d", $0) }
@@ -136,7 +167,7 @@ import Testing
 extension TokenStore {
     /// Another instance on the same data: a second worker's Redis connection.
     func sibling() -> any TokenStore {
-        if let redis = self as? RedisTokenStore { return RedisTokenStore(options: redis.options) }
+        if let redis = self as? RedisTokenStore { return RedisTokenStore(options: redis.options, quota: redis.quota) }
         return self
     }
 }

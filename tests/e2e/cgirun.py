@@ -7,21 +7,23 @@ import subprocess
 from pathlib import Path
 
 
-def changed_config(stack, directory: Path, **settings) -> Path:
-    """A copy of the stack's ekyc.conf in `directory`, each `key=value` of `settings` replacing
-    that line."""
+def config_with(stack, directory: Path, **settings) -> Path:
+    """A copy of the stack's ekyc.conf in `directory` with each `key=value` of `settings` in
+    place of that key's line, or added when the file has none."""
     config = Path(stack.run_dir, "ekyc.conf").read_text()
     for key, value in settings.items():
-        config = re.sub(r"(?m)^%s = .*$" % key, "%s = %s" % (key, value), config)
+        config, count = re.subn(r"(?m)^%s = .*$" % key, "%s = %s" % (key, value), config)
+        if not count:
+            config += "%s = %s\n" % (key, value)
     path = directory / "ekyc.conf"
     path.write_text(config)
     return path
 
 
 def start_as_cgi(stack, directory: Path, **settings):
-    """GET /ekyc/start through the binary as CGI, with each `key=value` of `settings` replacing
-    that line of the stack's ekyc.conf. Returns (head, JSON body or None)."""
-    path = changed_config(stack, directory, **settings)
+    """GET /ekyc/start through the binary as CGI, with `settings` changed in the stack's config
+    (see config_with). Returns (head, JSON body or None)."""
+    path = config_with(stack, directory, **settings)
     binary = str(Path(stack.bin_dir, "ekyc-start"))
     answer = subprocess.run([binary], env={"EKYC_CONFIG": str(path), "REQUEST_METHOD": "GET",
                                            "DOCUMENT_URI": "/ekyc/start", "QUERY_STRING": ""},

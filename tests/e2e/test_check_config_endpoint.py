@@ -4,13 +4,13 @@ not Tencent Cloud's, and still passes, since the demo and the tests rightly use 
 import subprocess
 from pathlib import Path
 
-from cgirun import changed_config
+from cgirun import config_with
 from installed import clean_environment
 
 
 def handler_config(stack, directory: Path, **settings) -> Path:
     """The stack's handler config with a store of its own, so the check's probe stays apart."""
-    return changed_config(stack, directory, **{"store": "file:%s" % (directory / "tokens"), **settings})
+    return config_with(stack, directory, **{"store": "file:%s" % (directory / "tokens"), **settings})
 
 
 def check_config(stack, config: Path, *options) -> subprocess.CompletedProcess:

@@ -104,7 +104,18 @@ def test_sigterm_lets_requests_in_progress_finish(stack, browser):
 
     # The handler exits by itself once they are answered; start it again for later tests.
     wait_until(lambda: not Path("/proc/%d" % pid).exists())
+    respawn(stack, command, environment)
+
+
+def respawn(stack, command, environment):
+    """Starts ekyc-start with `command` and `environment` in the stack's place (its log, its PID
+    file) and waits until it serves; returns the process."""
     with open(Path(stack.run_dir, "logs", "start.log"), "ab") as log:
         process = subprocess.Popen(command, env=environment, stdin=subprocess.DEVNULL, stdout=log, stderr=log)
     Path(stack.run_dir, "pids", "start.pid").write_text(str(process.pid))
-    wait_until(lambda: browser.get(stack.site_url + "/ekyc/start").status == 303)
+    # The handler is this process's child: reaped the moment it exits, so a later test that
+    # stops it by its PID sees it gone instead of a zombie.
+    threading.Thread(target=process.wait, daemon=True).start()
+    wait_until(lambda: subprocess.run(["curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "--max-time", "5",
+                                       stack.site_url + "/ekyc/start"], capture_output=True, text=True).stdout == "303")
+    return process

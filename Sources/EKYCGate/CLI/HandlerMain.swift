@@ -79,7 +79,8 @@ public enum HandlerMain {
         let serve: ServeOptions
         do throws(ConfigError) {
             let (config, _) = try HandlerRuntime.load(path: path, environment: environment)
-            serve = try serveOptions(arguments, defaultWorkers: config.workers, maxBodyBytes: config.maxBodyBytes)
+            serve = try serveOptions(arguments, defaultWorkers: config.workers, maxBodyBytes: config.maxBodyBytes,
+                                     bodyMemoryLimit: config.bodyMemoryLimit)
             runtime = try HandlerRuntime(role: role, configPath: path, environment: environment, workers: serve.workers)
         } catch {
             return fail(role, error.description)
@@ -108,8 +109,9 @@ public enum HandlerMain {
     }
 
     /// `--listen`, `--socket-mode`, `--workers` into `ServeOptions`; shared with the sandbox.
-    public static func serveOptions(_ arguments: Arguments, defaultWorkers: Int, maxBodyBytes: Int) throws(ConfigError) -> ServeOptions {
-        var options = ServeOptions(workers: defaultWorkers, maxBodyBytes: maxBodyBytes)
+    public static func serveOptions(_ arguments: Arguments, defaultWorkers: Int, maxBodyBytes: Int,
+                                    bodyMemoryLimit: Int) throws(ConfigError) -> ServeOptions {
+        var options = ServeOptions(workers: defaultWorkers, maxBodyBytes: maxBodyBytes, bodyMemoryLimit: bodyMemoryLimit)
         if let listen = arguments["listen"] {
             do { options.listen = try ListenAddress(parsing: listen) } catch { throw ConfigError(error.description) }
         }

@@ -61,7 +61,13 @@ public final class HandlerRuntime: Sendable {
         let metrics = metrics
         return ServerHooks(requestStarted: { metrics.requestStarted() },
                            requestFinished: { _, response, _ in metrics.requestFinished(response) },
-                           reload: { [self] in reload() })
+                           reload: { [self] in reload() },
+                           busy: { request in
+                               let busy = Answers.error(503, code: "busy",
+                                                        message: "too many photo uploads at once; nothing was started, retry in a few seconds",
+                                                        headers: [("Retry-After", String(ServerHooks.busyRetrySeconds))])
+                               return Answers.fillingRequestId(busy, from: request)
+                           })
     }
 
     /// One worker's handler: its own API client (its own curl easy handle; the connections are
@@ -89,7 +95,8 @@ public final class HandlerRuntime: Sendable {
         }
         let api = MeasuredFaceIDAPI(client, metrics: metrics)
         let status = config.status.map { allowed in
-            StatusPage(allowed: allowed, metrics: metrics, storeRecords: { try? store.approximateCount() })
+            StatusPage(allowed: allowed, metrics: metrics, storeRecords: { try? store.approximateCount() },
+                       storeQuota: { ((try? store.usage()) ?? nil).map { StoreQuotaStatus(usage: $0, quota: config.storeQuota) } })
         }
         let serve: Handler
         switch role {

@@ -1,4 +1,5 @@
 public import HTTPClient
+import FastCGI
 
 /// Everything `ekyc-start` and `ekyc-callback` read from their config file, checked once at
 /// start-up so a mistake stops the process with a message instead of failing a user later.
@@ -14,6 +15,8 @@ public struct HandlerConfig: Sendable {
     public var storeDirectory: String
     /// The Redis store, when `store = redis://…`; nil for the file store.
     public var redis: RedisOptions?
+    /// `store_max_records`, `store_max_bytes`: past them START answers 503 `store_full`.
+    public var storeQuota: StoreQuota
     public var cookieName: String
     public var cookieSecure: Bool
     public var allowUnsignedExtra: Bool
@@ -42,12 +45,15 @@ public struct HandlerConfig: Sendable {
     public var browserImages: Bool
     /// The public URL of `/ekyc/start`, where handoff URLs for backend-created verifications point.
     public var startURL: String
+    /// The bytes of request bodies one process may hold at once (`ServeOptions.bodyMemoryLimit`).
+    public var bodyMemoryLimit: Int
 
     public static let knownKeys: Set<String> = Set([
         "secret_file", "secret_id", "secret_key", "endpoint", "region", "ca_file", "connect_timeout_ms", "timeout_ms",
         "redirect_url", "verification_origin", "store", "cookie_name", "cookie_secure", "allow_unsigned_extra",
-        "rule_id", "workers", "max_body_bytes", "link_key", "require_signed_link", "single_use_links", "expose_media", "status", "status_allow",
-        "redis_password_file", "redis_connect_timeout_ms", "redis_timeout_ms", "browser_images", "start_url",
+        "rule_id", "workers", "max_body_bytes", "body_memory_limit", "link_key", "require_signed_link", "single_use_links", "expose_media", "status", "status_allow",
+        "redis_password_file", "redis_connect_timeout_ms", "redis_timeout_ms", "store_max_records", "store_max_bytes",
+        "browser_images", "start_url",
     ]).union(WebVerificationConfig.configKeys).union(Limits.configKeys)
 
     public init(file: ConfigFile, environment: [String: String]) throws(ConfigError) {
@@ -96,6 +102,8 @@ public struct HandlerConfig: Sendable {
                 throw ConfigError("\(file.origin(of: key)): \(key) applies only to store = redis://…; the store here is a directory")
             }
         }
+        storeQuota = StoreQuota(maxRecords: try file.limit("store_max_records", default: StoreQuota.defaultMaxRecords, range: 1...(1 << 40)),
+                                maxBytes: try file.limit("store_max_bytes", default: StoreQuota.defaultMaxBytes, range: 1...(1 << 50)))
         cookieName = try file.string("cookie_name", default: "ekyc_session")
         guard cookieName.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_" || $0 == "-") }) else {
             throw ConfigError("\(file.origin(of: "cookie_name")): cookie_name may hold only letters, digits, _ and -")
@@ -132,6 +140,10 @@ public struct HandlerConfig: Sendable {
         startURL = try file.string("start_url", default: redirect.origin + "/ekyc/start")
         guard let start = AbsoluteURL(startURL), start.rest.hasPrefix("/"), !start.rest.contains("?"), !start.rest.contains("#") else {
             throw ConfigError("\(file.origin(of: "start_url")): start_url must be the absolute URL of /ekyc/start without a query, such as https://shop.example.com/ekyc/start, got '\(startURL)'")
+        }
+        bodyMemoryLimit = try file.int("body_memory_limit", default: ServeOptions.defaultBodyMemoryLimit, range: 1024...(64 << 30))
+        guard bodyMemoryLimit >= maxBodyBytes else {
+            throw ConfigError("\(file.origin(of: "body_memory_limit")): body_memory_limit = \(bodyMemoryLimit) is below max_body_bytes = \(maxBodyBytes), so the largest upload could never be read; raise body_memory_limit or lower max_body_bytes")
         }
     }
 }

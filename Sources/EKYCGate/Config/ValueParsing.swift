@@ -24,6 +24,16 @@ extension ConfigFile {
         return try int(key, default: 0, range: range)
     }
 
+    /// A limit that may be switched off: `key = 1000` or `key = off` (nil).
+    public func limit(_ key: String, default fallback: Int, range: ClosedRange<Int>) throws(ConfigError) -> Int? {
+        guard let text = optionalString(key) else { return fallback }
+        if text.lowercased() == "off" { return nil }
+        guard let value = Int(text), range.contains(value) else {
+            throw ConfigError("\(origin(of: key)): '\(key) = \(text)' must be a whole number from \(range.lowerBound) to \(range.upperBound), or off")
+        }
+        return value
+    }
+
     public func bool(_ key: String, default fallback: Bool) throws(ConfigError) -> Bool {
         guard let text = optionalString(key) else { return fallback }
         guard let value = Self.parseBool(text) else {

@@ -11,6 +11,12 @@ struct VerificationStarter {
 
     /// The stored record (with its page) and Tencent's RequestId, or the error answer.
     func start(_ apply: ApplyRequest, sessionHash: String, now: Int64) -> Result<(record: TokenRecord, requestId: String?), Refusal> {
+        // A full store would refuse the record after Tencent was asked: ask the store first, so
+        // a refused start costs no API call. (The save still checks, for a store filling meanwhile.)
+        if let usage = try? store.usage(), config.storeQuota.isFull(usage) {
+            RequestLog.write("event=store_full \(config.storeQuota.refusal(usage, where: "store"))")
+            return .failure(Self.storeFull(requestId: nil))
+        }
         let answer: ApplyResponse
         do { answer = try api.apply(apply) } catch {
             return .failure(Refusal(UpstreamErrors.response(for: error, action: "ApplyWebVerificationBizTokenIntl")))
@@ -30,12 +36,23 @@ struct VerificationStarter {
         var record = TokenRecord(token: answer.bizToken, created: now, sessionHash: sessionHash, extra: apply.extra)
         record.verificationURL = page
         do { try store.save(record) } catch {
-            RequestLog.write("event=store_error \(error)")
-            var failed = Answers.error(503, code: "store_unavailable", message: "the token could not be stored, so no verification was started; retry shortly",
-                                       requestId: answer.requestId, headers: [("Retry-After", "2")])
+            // Full stays full until older records age out; any other failure may pass in seconds.
+            let full = error.kind == .full
+            RequestLog.write("event=\(full ? "store_full" : "store_error") \(error)")
+            var failed = full
+                ? Self.storeFull(requestId: answer.requestId).response
+                : Answers.error(503, code: "store_unavailable",
+                                message: "the token could not be stored, so no verification was started; retry shortly",
+                                requestId: answer.requestId, headers: [("Retry-After", "2")])
             failed.logFields += [tokenLog]
             return .failure(Refusal(failed))
         }
         return .success((record, answer.requestId))
+    }
+
+    static func storeFull(requestId: String?) -> Refusal {
+        Refusal(Answers.error(503, code: "store_full",
+                              message: "this site cannot take new verifications now (its token store is full), so none was started; try again later",
+                              requestId: requestId, headers: [("Retry-After", "600")]))
     }
 }

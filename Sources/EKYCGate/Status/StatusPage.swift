@@ -7,11 +7,14 @@ public struct StatusPage: Sendable {
     public let allowed: [AddressPattern]
     public let metrics: Metrics
     public let storeRecords: @Sendable () -> Int?
+    public let storeQuota: @Sendable () -> StoreQuotaStatus?
 
-    public init(allowed: [AddressPattern], metrics: Metrics, storeRecords: @escaping @Sendable () -> Int?) {
+    public init(allowed: [AddressPattern], metrics: Metrics, storeRecords: @escaping @Sendable () -> Int?,
+                storeQuota: @escaping @Sendable () -> StoreQuotaStatus? = { nil }) {
         self.allowed = allowed
         self.metrics = metrics
         self.storeRecords = storeRecords
+        self.storeQuota = storeQuota
     }
 
     public func handle(_ request: HTTPRequest) -> HTTPResponse {
@@ -20,17 +23,20 @@ public struct StatusPage: Sendable {
             return Answers.error(403, code: "status_forbidden", message: "the status page is not open to \(remote.isEmpty ? "this address" : remote); see status_allow")
         }
         let snapshot = metrics.snapshot(storeRecords: storeRecords())
+        let quota = storeQuota()
         let query = FormEncoding.parse(request.queryString)?.map(\.name) ?? []
         let accept = request.header("Accept") ?? ""
         if query.contains("prometheus") || accept.contains("openmetrics") || accept.contains("text/plain; version=0.0.4") {
             return HTTPResponse(status: 200, headers: [("Content-Type", "text/plain; version=0.0.4"), ("Cache-Control", "no-store")],
-                                text: Self.prometheus(snapshot))
+                                text: Self.prometheus(snapshot) + (quota?.prometheus(role: snapshot.role) ?? ""))
         }
         if query.contains("json") || accept.contains("application/json") {
-            return Answers.json(200, Self.json(snapshot))
+            var json = Self.json(snapshot)
+            if case .object(let pairs) = json { json = .object(pairs + [("storeQuota", quota?.json ?? .null)]) }
+            return Answers.json(200, json)
         }
         return HTTPResponse(status: 200, headers: [("Content-Type", "text/plain; charset=utf-8"), ("Cache-Control", "no-store")],
-                            text: Self.text(snapshot))
+                            text: Self.text(snapshot) + (quota?.text ?? ""))
     }
 
     static func text(_ s: Metrics.Snapshot) -> String {

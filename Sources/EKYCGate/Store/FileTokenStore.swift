@@ -14,15 +14,22 @@ import EKYCCrypto
 /// becomes a path and readers never see a partial record.
 public final class FileTokenStore: TokenStore {
     public let directory: String
+    public let quota: StoreQuota
     private let sys: Syscalls
+    private let counts: QuotaCountsFile
     static let tempPrefix = ".tmp-"
     /// A temp file older than this belongs to a writer that died.
     static let staleTempSeconds: Int64 = 60
+    /// A record file that cannot be read is removed once older than this: the retention, plus a
+    /// day in which a version that can read it may still be rolled back to.
+    static let unreadableRecordSeconds: Int64 = TokenRecord.retentionSeconds + 86_400
 
     /// Opens (and creates, mode 0700) the store directory; its parent must exist.
-    public init(directory: String, syscalls: Syscalls = .live) throws(StoreError) {
+    public init(directory: String, quota: StoreQuota = .off, syscalls: Syscalls = .live) throws(StoreError) {
         self.directory = directory.hasSuffix("/") && directory.count > 1 ? String(directory.dropLast()) : directory
+        self.quota = quota
         self.sys = syscalls
+        counts = QuotaCountsFile(store: self.directory, syscalls: syscalls)
         try makeDirectory(self.directory)
     }
 
@@ -73,6 +80,11 @@ public final class FileTokenStore: TokenStore {
         do { bytes = Array(try JSONEncoder().encode(record)) } catch {
             throw StoreError(call: "encode", path: file, errno: 0, detail: "\(error)")
         }
+        // Only a new pending record is counted, and refused when the store is full: a result
+        // written over an existing record always goes through.
+        if record.status == .pending && Self.isMissing(file) {
+            try counts.admit(created: record.created, bytes: bytes.count, quota: quota)
+        }
         let random: [UInt8]
         do { random = try SecureRandom.bytes(8) } catch {
             throw StoreError(call: "random", path: shard, errno: 0, detail: error.description)
@@ -88,7 +100,7 @@ public final class FileTokenStore: TokenStore {
         }
         var closed = false
         do {
-            try writeAll(fd, bytes, path: temp)
+            try sys.writeAll(fd, bytes, path: temp)
             _ = try sys.retrying("fdatasync", temp) { Int(sys.datasync(fd)) }
             closed = true
             _ = try sys.retrying("close", temp) { Int(sys.close(fd)) }
@@ -144,33 +156,61 @@ public final class FileTokenStore: TokenStore {
         try syncDirectory(shard)
     }
 
-    /// Counts record files (a directory walk: fine for a status page, not for a hot path).
+    /// The records of the counts file (no directory walk, so a status scrape stays cheap).
     public func approximateCount() throws(StoreError) -> Int? {
-        var count = 0
-        for shard in try entries(of: directory) where shard.count == 2 && shard.allSatisfy(\.isHexDigit) {
-            count += try entries(of: "\(directory)/\(shard)").filter { $0.hasSuffix(".json") }.count
-        }
-        return count
+        try usage()?.records
     }
 
+    public func usage() throws(StoreError) -> StoreUsage? {
+        try counts.usage(at: WallClock.seconds())
+    }
+
+    /// Also counts what stays, by hour of creation, into the counts file of the quota.
     public func sweep(now: Int64) throws(StoreError) -> Int {
         var removed = 0
+        var walked = HourlyCounts()
         for shard in try entries(of: directory) where shard.count == 2 && shard.allSatisfy(\.isHexDigit) {
             let shardPath = "\(directory)/\(shard)"
             for name in try entries(of: shardPath) {
                 let path = "\(shardPath)/\(name)"
                 if name.hasPrefix(Self.tempPrefix) {
-                    var info = stat()
-                    let stale = stat(path, &info) == 0 && now - Int64(info.st_mtim.tv_sec) > Self.staleTempSeconds
+                    let stale = Self.modified(path).map { now - $0 > Self.staleTempSeconds } ?? false
                     if (stale || Self.writerIsGone(tempName: name)) && sys.unlink(path) == 0 { removed += 1 }
                 } else if name.hasSuffix(".json") {
-                    guard let bytes = try? FileReading.bytes(atPath: path, limit: 1 << 20),
-                          let record = try? JSONDecoder().decode(TokenRecord.self, from: Data(bytes)) else { continue }
-                    if record.keepUntil < now, sys.unlink(path) == 0 { removed += 1 }
+                    let expired: Bool
+                    if let bytes = try? FileReading.bytes(atPath: path, limit: 1 << 20),
+                       let record = try? JSONDecoder().decode(TokenRecord.self, from: Data(bytes)) {
+                        expired = record.keepUntil < now
+                        if !expired { walked.add(created: record.created, bytes: bytes.count) }
+                    } else {
+                        // Damaged, or written by a later version: its own retention cannot be
+                        // read, so its age stands for it.
+                        let modified = Self.modified(path)
+                        expired = modified.map { now - $0 > Self.unreadableRecordSeconds } ?? false
+                        if !expired { walked.add(created: modified ?? now, bytes: Self.size(path)) }
+                    }
+                    if expired, sys.unlink(path) == 0 { removed += 1 }
                 }
             }
         }
+        try counts.replace(walked: walked, sweepStarted: now)
         return removed
+    }
+
+    /// The file's modification time (Unix seconds), nil when it cannot be read.
+    private static func modified(_ path: String) -> Int64? {
+        var info = stat()
+        return stat(path, &info) == 0 ? Int64(info.st_mtim.tv_sec) : nil
+    }
+
+    private static func size(_ path: String) -> Int {
+        var info = stat()
+        return stat(path, &info) == 0 ? Int(info.st_size) : 0
+    }
+
+    /// True when no file is there: a save there creates a record rather than replacing one.
+    private static func isMissing(_ path: String) -> Bool {
+        access(path, F_OK) != 0 && errno == ENOENT
     }
 
     /// True when the temp file's name carries a PID and no such process exists (its writer was
@@ -179,18 +219,6 @@ public final class FileTokenStore: TokenStore {
         let rest = tempName.dropFirst(tempPrefix.count)
         guard let dash = rest.firstIndex(of: "-"), let pid = Int32(rest[..<dash]), pid > 0, pid != getpid() else { return false }
         return kill(pid, 0) != 0 && errno == ESRCH
-    }
-
-    private func writeAll(_ fd: Int32, _ bytes: [UInt8], path: String) throws(StoreError) {
-        var offset = 0
-        while offset < bytes.count {
-            let start = offset
-            let n = try sys.retrying("write", path) {
-                bytes.withUnsafeBytes { sys.write(fd, UnsafeRawBufferPointer(rebasing: $0[start...])) }
-            }
-            if n == 0 { throw StoreError(call: "write", path: path, errno: EIO, detail: "wrote 0 bytes") }
-            offset += n
-        }
     }
 
     private func makeDirectory(_ path: String) throws(StoreError) {

@@ -1,14 +1,27 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
 import Synchronization
 
 /// An in-memory twin of `FileTokenStore` for handler tests.
 public final class MemoryTokenStore: TokenStore {
+    public let quota: StoreQuota
     private let records = Mutex<[String: TokenRecord]>([:])
 
-    public init() {}
+    public init(quota: StoreQuota = .off) {
+        self.quota = quota
+    }
 
     public func save(_ record: TokenRecord) throws(StoreError) {
-        records.withLock { all in
-            if all[record.token]?.status.isFinal == true { return }
+        try records.withLock { (all: inout [String: TokenRecord]) throws(StoreError) in
+            let existing = all[record.token]
+            if existing?.status.isFinal == true { return }
+            if existing == nil && record.status == .pending {
+                let usage = Self.usage(of: all)
+                if quota.isFull(usage) { throw quota.refusal(usage, where: "memory") }
+            }
             all[record.token] = record
         }
     }
@@ -31,6 +44,15 @@ public final class MemoryTokenStore: TokenStore {
 
     public func approximateCount() throws(StoreError) -> Int? {
         records.withLock { $0.count }
+    }
+
+    public func usage() throws(StoreError) -> StoreUsage? {
+        records.withLock { Self.usage(of: $0) }
+    }
+
+    /// Bytes as the file store counts them: each record's JSON.
+    private static func usage(of records: [String: TokenRecord]) -> StoreUsage {
+        StoreUsage(records: records.count, bytes: records.values.reduce(0) { $0 + ((try? JSONEncoder().encode($1).count) ?? 0) })
     }
 
     public func sweep(now: Int64) throws(StoreError) -> Int {

@@ -11,6 +11,8 @@ import RedisClient
 /// `FileTokenStore`: a record is one `SET` of the whole JSON (wholly there or not at all), the
 /// key is `ekyc:token:<SHA-256 hex of the token>` (never the token), Redis's TTL ends it at
 /// `keepUntil` (3 days: the start window is inside that), and a final record is written once.
+/// The quota is checked in the same script, in O(1): `DBSIZE` of the database against
+/// `store_max_records`, Redis's `used_memory` against `store_max_bytes`.
 ///
 /// One connection per instance: the handlers make one instance per worker thread, so each
 /// worker has its own connection and never waits for another. The
@@ -23,8 +25,10 @@ import RedisClient
 public final class RedisTokenStore: TokenStore {
     public static let keyPrefix = "ekyc:token:"
 
-    /// Writes the record unless a final one is already stored (status other than pending).
-    /// KEYS[1] the key, ARGV[1] the JSON record, ARGV[2] seconds to live. 1 written, 0 kept.
+    /// Writes the record unless a final one is already stored (status other than pending), and
+    /// a new pending record only while the quota has room. KEYS[1] the key, ARGV[1] the JSON
+    /// record, ARGV[2] seconds to live, ARGV[3] `pending` for a pending record, ARGV[4] and
+    /// ARGV[5] the most keys and bytes (0: no limit). 1 written, 0 kept, 2 refused: full.
     static let writeOnceScript = """
         local current = redis.call('GET', KEYS[1])
         if current then
@@ -32,12 +36,20 @@ public final class RedisTokenStore: TokenStore {
           if ok and type(stored) == 'table' and stored['status'] ~= nil and stored['status'] ~= 'pending' then
             return 0
           end
+        elseif ARGV[3] == 'pending' then
+          local maxKeys, maxBytes = tonumber(ARGV[4]), tonumber(ARGV[5])
+          if maxKeys > 0 and redis.call('DBSIZE') >= maxKeys then return 2 end
+          if maxBytes > 0 then
+            local used = tonumber(string.match(redis.call('INFO', 'memory'), 'used_memory:(%d+)'))
+            if used and used >= maxBytes then return 2 end
+          end
         end
         redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2])
         return 1
         """
 
     public let options: RedisOptions
+    public let quota: StoreQuota
     private let clock: @Sendable () -> Int64
     private let session = Mutex<Session?>(nil)
 
@@ -52,8 +64,9 @@ public final class RedisTokenStore: TokenStore {
     }
 
     /// Connects lazily, on the first call; see `check()` for a start-up test.
-    public init(options: RedisOptions, clock: @escaping @Sendable () -> Int64 = WallClock.seconds) {
+    public init(options: RedisOptions, quota: StoreQuota = .off, clock: @escaping @Sendable () -> Int64 = WallClock.seconds) {
         self.options = options
+        self.quota = quota
         self.clock = clock
     }
 
@@ -68,7 +81,8 @@ public final class RedisTokenStore: TokenStore {
         do { json = Array(try JSONEncoder().encode(record)) } catch {
             throw StoreError(call: "encode", path: key, errno: 0, detail: "\(error)")
         }
-        let arguments = [Array(key.utf8), json, Array(String(seconds).utf8)]
+        let arguments = [Array(key.utf8), json, Array(String(seconds).utf8), Array(record.status.rawValue.utf8),
+                         Array(String(quota.maxRecords ?? 0).utf8), Array(String(quota.maxBytes ?? 0).utf8)]
         var reply = try run(key: key) { [Array("EVALSHA".utf8), $0.scriptSHA, Array("1".utf8)] + arguments }
         // The script cache was flushed (SCRIPT FLUSH, a failover to a fresh replica): send it whole.
         if case .error(let message) = reply, message.hasPrefix("NOSCRIPT") {
@@ -76,6 +90,7 @@ public final class RedisTokenStore: TokenStore {
         }
         switch reply {
         case .integer(0), .integer(1): return
+        case .integer(2): throw quota.refusal((try? usage()) ?? StoreUsage(records: 0, bytes: 0), where: options.redacted)
         case .error(let message): throw StoreError(call: "EVAL", path: key, errno: 0, detail: "Redis answered: \(message)")
         default: throw StoreError(call: "EVAL", path: key, errno: 0, detail: "unexpected reply \(reply)")
         }
@@ -129,6 +144,19 @@ public final class RedisTokenStore: TokenStore {
         if case .error(let message) = reply {
             throw StoreError(call: "DEL", path: key, errno: 0, detail: "Redis answered: \(message)")
         }
+    }
+
+    /// `DBSIZE` and `used_memory`: what the quota is checked against.
+    public func usage() throws(StoreError) -> StoreUsage? {
+        let place = options.redacted
+        let keys = try run(key: place) { _ in [Array("DBSIZE".utf8)] }
+        let info = try run(key: place) { _ in [Array("INFO".utf8), Array("memory".utf8)] }
+        guard case .integer(let records) = keys,
+              let line = info.text?.split(whereSeparator: \.isNewline).first(where: { $0.hasPrefix("used_memory:") }),
+              let bytes = Int(line.dropFirst("used_memory:".count)) else {
+            throw StoreError(call: "INFO", path: place, errno: 0, detail: "unexpected replies \(keys), \(info.text?.prefix(80) ?? "")")
+        }
+        return StoreUsage(records: Int(records), bytes: bytes)
     }
 
     /// Connects (with AUTH and SELECT) and sends PING, for a check at start-up.

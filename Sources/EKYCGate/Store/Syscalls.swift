@@ -44,4 +44,17 @@ public struct Syscalls: Sendable {
             throw StoreError(call: call, path: path, errno: code, detail: String(cString: strerror(code)))
         }
     }
+
+    /// Writes all of `bytes` at the descriptor's offset; a short write continues, none is an error.
+    func writeAll(_ fd: Int32, _ bytes: [UInt8], path: String) throws(StoreError) {
+        var offset = 0
+        while offset < bytes.count {
+            let start = offset
+            let n = try retrying("write", path) {
+                bytes.withUnsafeBytes { self.write(fd, UnsafeRawBufferPointer(rebasing: $0[start...])) }
+            }
+            if n == 0 { throw StoreError(call: "write", path: path, errno: EIO, detail: "wrote 0 bytes") }
+            offset += n
+        }
+    }
 }

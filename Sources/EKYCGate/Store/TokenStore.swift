@@ -1,18 +1,29 @@
 /// Why the store could not do what was asked; the handlers answer 503 for any of these.
 public struct StoreError: Error, Sendable, CustomStringConvertible, Equatable {
+    public enum Kind: Sendable, Equatable {
+        /// A call failed (disk, network, Redis): retrying soon may work.
+        case failed
+        /// The store is at its quota (`StoreQuota`): nothing new fits until records age out.
+        case full
+    }
+
     public var call: String
     public var path: String
     public var errno: Int32
     public var detail: String
+    public var kind: Kind
 
-    public init(call: String, path: String, errno: Int32, detail: String) {
+    public init(call: String, path: String, errno: Int32, detail: String, kind: Kind = .failed) {
         self.call = call
         self.path = path
         self.errno = errno
         self.detail = detail
+        self.kind = kind
     }
 
-    public var description: String { "token store: \(call) \(path) failed: \(detail)" }
+    public var description: String {
+        kind == .full ? "token store \(path): \(detail)" : "token store: \(call) \(path) failed: \(detail)"
+    }
 }
 
 /// Where token records live. A record is either wholly there or not there at all.
@@ -21,7 +32,8 @@ public struct StoreError: Error, Sendable, CustomStringConvertible, Equatable {
 public protocol TokenStore: Sendable {
     /// Writes (creates or replaces) the record; durable when this returns. A final record
     /// (status other than pending) is written once: saving over one leaves it as it is, so a
-    /// racing callback never replaces the result another one stored.
+    /// racing callback never replaces the result another one stored. A new pending record
+    /// past the store's quota is refused with a `.full` error; any other write never is.
     func save(_ record: TokenRecord) throws(StoreError)
     /// Writes the record only when there is none for its token, atomically (of two racing
     /// creators exactly one wins); true when this call wrote it. Durable when it returns true.
@@ -34,8 +46,11 @@ public protocol TokenStore: Sendable {
     func remove(token: String) throws(StoreError)
     /// How many records there are, for the status page; nil when counting is not cheap.
     func approximateCount() throws(StoreError) -> Int?
+    /// What counts against the quota now, for the status page; nil when the store keeps no count.
+    func usage() throws(StoreError) -> StoreUsage?
 }
 
 extension TokenStore {
     public func approximateCount() throws(StoreError) -> Int? { nil }
+    public func usage() throws(StoreError) -> StoreUsage? { nil }
 }

@@ -12,15 +12,15 @@ import FastCGI
 /// machine's processes, or keys in the same Redis shared by every node.
 public enum TokenStores: Sendable {
     case file(FileTokenStore, FileRateLimiter)
-    case redis(RedisOptions)
+    case redis(RedisOptions, StoreQuota)
 
     public static func open(_ config: HandlerConfig) throws(ConfigError) -> TokenStores {
         guard let redis = config.redis else {
             do {
-                let store = try FileTokenStore(directory: config.storeDirectory)
+                let store = try FileTokenStore(directory: config.storeDirectory, quota: config.storeQuota)
                 return .file(store, FileRateLimiter(directory: store.directory))
             } catch {
-                throw ConfigError("store \(config.storeDirectory): \(error.call) \(error.path): \(error.detail)")
+                throw ConfigError("store \(config.storeDirectory): \(error.detail)")
             }
         }
         // A wrong password or database is a configuration mistake: stop now, with its message.
@@ -31,7 +31,7 @@ public enum TokenStores: Sendable {
             }
             RequestLog.write("event=store_unreachable store=\(redis.redacted) detail=\"\(error.detail)\" (answering 503 until Redis is reachable)")
         }
-        return .redis(redis)
+        return .redis(redis, config.storeQuota)
     }
 
     public func make() -> any TokenStore { makeWithLimiter().store }
@@ -40,8 +40,8 @@ public enum TokenStores: Sendable {
     public func makeWithLimiter() -> (store: any TokenStore, limiter: any RateLimiter) {
         switch self {
         case .file(let store, let limiter): (store, limiter)
-        case .redis(let options):
-            { (redis: RedisTokenStore) in (redis, redis) }(RedisTokenStore(options: options))
+        case let .redis(options, quota):
+            { (redis: RedisTokenStore) in (redis, redis) }(RedisTokenStore(options: options, quota: quota))
         }
     }
 }
