@@ -11,9 +11,12 @@ or a browser of its own. Every wait is on something the page shows, never on tim
 """
 
 import base64
+import json
 import os
 import re
 import shutil
+import time
+import urllib.request
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -25,6 +28,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
+from links import backend_signature
 from test_sdk import client as sdk_client
 
 CHROMIUM = "/usr/bin/chromium"
@@ -245,6 +249,35 @@ def test_person_passes(phone, stack):
     # Liveness only (the demo's check_mode 3): no face was compared, no similarity column.
     assert not phone.driver.find_element(By.XPATH, "//th[.='Similarity']").is_displayed()
     assert not phone.driver.find_element(By.ID, "again").is_displayed()
+
+
+def create_for_backend(stack, ref: str) -> dict:
+    """What the merchant's backend does: a signed POST /ekyc/verifications."""
+    body = json.dumps({"ref": ref}).encode()
+    request = urllib.request.Request(stack.site_url + "/ekyc/verifications", data=body, method="POST", headers={
+        "Content-Type": "application/json",
+        "EKYC-Signature": backend_signature(stack.link_key, "POST", "/ekyc/verifications", body, int(time.time()))})
+    with urllib.request.urlopen(request, timeout=20) as answer:
+        assert answer.status == 201
+        return json.loads(answer.read())
+
+
+def test_a_person_handed_a_backend_verification_passes(open_phone, stack):
+    """The backend creates the verification; the phone follows the handoff link to Tencent's
+    page and back to the shop's result page. A second phone with the same link is refused."""
+    created = create_for_backend(stack, "user-in-chromium")
+    phone = open_phone()
+    phone.driver.get(created["handoffURL"])
+    phone.wait_for_url("^" + re.escape(stack.page_url + "/reflect/?token=" + created["id"]))
+    give_consent_and_start(phone)
+    choose(phone, "pass")
+    result_page_next(phone, stack, created["id"], "Success, tap next to continue")
+    shown = verdict(phone)
+    assert "passed" in shown.get_attribute("class").split()
+
+    other = open_phone()
+    other.driver.get(created["handoffURL"])
+    assert "link_used" in other.driver.page_source
 
 
 def test_person_fails_liveness(phone, stack):
