@@ -48,7 +48,7 @@ def test_a_full_store_refuses_new_verifications_but_not_results(stack, tmp_path)
         token = location.split("token=", 1)[1].split("&")[0]
         finish_on_sandbox(stack, token)
         result = fastcgi_request(callback_socket, "/ekyc/callback", "token=" + token,
-                                 cookie=started[0].headers["set-cookie"].split(";")[0])
+                                 cookie=started[0].cookies)
         assert result.status == 200 and result.json()["status"] == "passed", result.body
     finally:
         for process in processes:
