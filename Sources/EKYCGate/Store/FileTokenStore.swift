@@ -147,30 +147,51 @@ public final class FileTokenStore: TokenStore {
     /// Counts record files (a directory walk: fine for a status page, not for a hot path).
     public func approximateCount() throws(StoreError) -> Int? {
         var count = 0
-        for shard in try entries(of: directory) where shard.count == 2 && shard.allSatisfy(\.isHexDigit) {
-            count += try entries(of: "\(directory)/\(shard)").filter { $0.hasSuffix(".json") }.count
-        }
+        try forEachShardEntry { _, name in if name.hasSuffix(".json") { count += 1 } }
         return count
     }
 
     public func sweep(now: Int64) throws(StoreError) -> Int {
         var removed = 0
-        for shard in try entries(of: directory) where shard.count == 2 && shard.allSatisfy(\.isHexDigit) {
-            let shardPath = "\(directory)/\(shard)"
-            for name in try entries(of: shardPath) {
-                let path = "\(shardPath)/\(name)"
-                if name.hasPrefix(Self.tempPrefix) {
-                    var info = stat()
-                    let stale = stat(path, &info) == 0 && now - Int64(info.st_mtim.tv_sec) > Self.staleTempSeconds
-                    if (stale || Self.writerIsGone(tempName: name)) && sys.unlink(path) == 0 { removed += 1 }
-                } else if name.hasSuffix(".json") {
-                    guard let bytes = try? FileReading.bytes(atPath: path, limit: 1 << 20),
-                          let record = try? JSONDecoder().decode(TokenRecord.self, from: Data(bytes)) else { continue }
-                    if record.keepUntil < now, sys.unlink(path) == 0 { removed += 1 }
-                }
+        try forEachShardEntry { shard, name in
+            let path = "\(shard)/\(name)"
+            if name.hasPrefix(Self.tempPrefix) {
+                var info = stat()
+                let stale = stat(path, &info) == 0 && now - Int64(info.st_mtim.tv_sec) > Self.staleTempSeconds
+                if (stale || Self.writerIsGone(tempName: name)) && sys.unlink(path) == 0 { removed += 1 }
+            } else if name.hasSuffix(".json"), let record = Self.record(atPath: path), record.keepUntil < now {
+                if sys.unlink(path) == 0 { removed += 1 }
             }
         }
         return removed
+    }
+
+    /// A walk of the shard directories: one read of each record file, no lock (a rename is
+    /// atomic for readers, so every record read is whole).
+    public func forEachRecord(_ visit: (TokenRecord) -> Void) throws(StoreError) {
+        try forEachShardEntry { shard, name in
+            let path = "\(shard)/\(name)"
+            // A record under another token's name is not the record that name stands for; `load`
+            // refuses it too.
+            guard name.hasSuffix(".json"), let record = Self.record(atPath: path), self.path(for: record.token).file == path else { return }
+            visit(record)
+        }
+    }
+
+    /// Calls `body` with each entry of each shard directory (`ab/…`); the store directory's own
+    /// files (the limiter's table, a lease) are not in a shard.
+    private func forEachShardEntry(_ body: (_ shard: String, _ name: String) -> Void) throws(StoreError) {
+        for shard in try entries(of: directory) where shard.count == 2 && shard.allSatisfy(\.isHexDigit) {
+            let shardPath = "\(directory)/\(shard)"
+            for name in try entries(of: shardPath) { body(shardPath, name) }
+        }
+    }
+
+    /// The record in a file found by a walk, or nil when it is gone (swept meanwhile) or is not
+    /// a record; a walk passes over such a file instead of failing.
+    private static func record(atPath path: String) -> TokenRecord? {
+        guard let bytes = try? FileReading.bytes(atPath: path, limit: 1 << 20) else { return nil }
+        return try? JSONDecoder().decode(TokenRecord.self, from: Data(bytes))
     }
 
     /// True when the temp file's name carries a PID and no such process exists (its writer was
