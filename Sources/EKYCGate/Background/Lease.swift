@@ -47,7 +47,12 @@ public final class FileLease: Lease {
 
     public func acquire() throws(StoreError) -> Bool {
         if fd != nil { return true }
-        let opened = Int32(try sys.retrying("open", path) { Int(sys.open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)) })
+        let opened: Int32
+        do { opened = Int32(try sys.retrying("open", path) { Int(sys.open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)) }) } catch {
+            var explained = error
+            explained.detail += " — the lease file must be the handlers' user's: run the reconciler as that user (runuser -u ekyc --), or remove the file"
+            throw explained
+        }
         if flock(opened, LOCK_EX | LOCK_NB) != 0 {
             let code = errno
             _ = sys.close(opened)
