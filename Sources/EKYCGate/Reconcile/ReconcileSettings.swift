@@ -15,13 +15,6 @@ public struct ReconcileSettings: Sendable, Equatable {
     public static let defaults = ReconcileSettings(firstCheckAfterSeconds: 120, everySeconds: 300, rate: .perSecond(2), intervalSeconds: 30)
 
     public static let configKeys: Set<String> = ["reconcile_after", "reconcile_every", "reconcile_rate", "reconcile_interval"]
-
-    public init(firstCheckAfterSeconds: Int64, everySeconds: Int64, rate: Rate?, intervalSeconds: Int64) {
-        self.firstCheckAfterSeconds = firstCheckAfterSeconds
-        self.everySeconds = everySeconds
-        self.rate = rate
-        self.intervalSeconds = intervalSeconds
-    }
 }
 
 extension ReconcileSettings {
