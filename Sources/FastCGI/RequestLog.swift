@@ -15,7 +15,12 @@ public enum RequestLog {
         // nginx's own id first: a client-sent X-Request-Id must not break the join with the access log.
         if let id = request.params["REQUEST_ID"] ?? request.params["HTTP_X_REQUEST_ID"] { fields.append(("req", id)) }
         fields += response.logFields.map { ($0.key, $0.value) }
-        return fields.map { "\($0.0)=\(quote($0.1))" }.joined(separator: " ")
+        return logfmt(fields)
+    }
+
+    /// `key=value key="quoted value"`: a request's line, or the line of a background event.
+    public static func logfmt(_ fields: [(String, String)]) -> String {
+        fields.map { "\($0.0)=\(quote($0.1))" }.joined(separator: " ")
     }
 
     public static func write(_ line: String) {

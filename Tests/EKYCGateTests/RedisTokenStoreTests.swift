@@ -24,6 +24,19 @@ import EKYCCrypto
         #expect(try JSONDecoder().decode(TokenRecord.self, from: Data(value.utf8)) == record(created: record().created))
     }
 
+    /// A store larger than one `SCAN` batch is listed whole, each record once or (as `SCAN`
+    /// allows) more often, never a record of another key.
+    @Test func listingSpansManyScanBatches() throws {
+        let server = try RedisServer()
+        let store = RedisTokenStore(options: server.options)
+        let tokens = (1...(RedisTokenStore.listBatch * 2 + 34)).map { String(format: "BBBBBBBB-0000-0000-0000-%012d", $0) }
+        for token in tokens { try store.save(TokenRecord(token: token, created: WallClock.seconds(), sessionHash: "", extra: nil)) }
+        _ = try server.connection().command("SET", "ekyc:other:1", "not a record")
+        var seen: [String: Int] = [:]
+        try store.forEachRecord { seen[$0.token, default: 0] += 1 }
+        #expect(Set(seen.keys) == Set(tokens))
+    }
+
     /// Redis ends the record when its results may no longer be read: 3 days after the start,
     /// pending or final (the 10-minute start window lies inside that).
     @Test func timeToLiveEndsAtKeepUntil() throws {

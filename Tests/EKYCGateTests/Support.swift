@@ -8,8 +8,12 @@ final class FakeFaceID: FaceIDAPI, @unchecked Sendable {
         bizToken: "81EEF678-28EE-4759-A82E-6CBBBE6BC442",
         verificationURL: "https://intl.faceid.qq.com/reflect/?token=81EEF678-28EE-4759-A82E-6CBBBE6BC442", requestId: "req-apply"))
     var resultAnswer: Result<GetResultResponse, FaceIDError> = .success(GetResultResponse(requestId: "req-get"))
+    /// Answers for particular tokens; any other token gets `resultAnswer`.
+    var resultAnswers: [String: Result<GetResultResponse, FaceIDError>] = [:]
     var applied: [ApplyRequest] = []
     var resultCalls = 0
+    /// The tokens asked about, in order.
+    var asked: [String] = []
 
     func apply(_ request: ApplyRequest) throws(FaceIDError) -> ApplyResponse {
         applied.append(request)
@@ -18,7 +22,8 @@ final class FakeFaceID: FaceIDAPI, @unchecked Sendable {
 
     func getResult(bizToken: String) throws(FaceIDError) -> GetResultResponse {
         resultCalls += 1
-        return try resultAnswer.get()
+        asked.append(bizToken)
+        return try (resultAnswers[bizToken] ?? resultAnswer).get()
     }
 }
 

@@ -156,6 +156,26 @@ import Testing
         #expect(try fixture.store.load(token: final.token) == final)
     }
 
+    /// The reconciler lists the store each round: every record, whole; none that was removed;
+    /// nothing that is not a record (the limiter's table or keys, a writer's temp file).
+    @Test(arguments: Backend.allCases) func everyRecordIsListedWhole(_ backend: Backend) throws {
+        let fixture = try Fixture(backend)
+        let records = (1...30).map { Self.record(String(format: "AAAAAAAA-0000-0000-0000-%012d", $0)) }
+            + [Self.final(.passed, requestId: "req-1")]
+        for record in records { try fixture.store.save(record) }
+        try fixture.store.remove(token: records[0].token)
+        let files = fixture.store as? FileTokenStore
+        let limiter = (fixture.store as? any RateLimiter) ?? files.map { FileRateLimiter(directory: $0.directory) }
+        _ = try limiter?.take("read:address:127.0.0.1", rate: .perSecond(1), now: WallClock.milliseconds())
+        if let files {
+            let shard = files.path(for: records[1].token).shard
+            try Data("{\"partial".utf8).write(to: URL(fileURLWithPath: shard + "/" + FileTokenStore.tempPrefix + "1-00"))
+        }
+        var listed: [String: TokenRecord] = [:]
+        try fixture.store.forEachRecord { listed[$0.token] = $0 }
+        #expect(listed == Dictionary(uniqueKeysWithValues: records.dropFirst().map { ($0.token, $0) }))
+    }
+
     @Test(arguments: Backend.allCases) func recordsOfDifferentTokensAreApart(_ backend: Backend) throws {
         let fixture = try Fixture(backend)
         let tokens = (1...20).map { String(format: "AAAAAAAA-0000-0000-0000-%012d", $0) }

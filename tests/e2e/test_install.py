@@ -13,7 +13,7 @@ from installed import (AS_ROOT, NGINX_USER, SERVICE_GROUP, SERVICE_USER, fill_co
                        run_as_service_user, run_script, set_key, tree, unit)
 
 UNITS = ["ekyc-start.socket", "ekyc-start.service", "ekyc-callback.socket", "ekyc-callback.service",
-         "ekyc-sweep.service", "ekyc-sweep.timer"]
+         "ekyc-sweep.service", "ekyc-sweep.timer", "ekyc-reconcile.service", "ekyc-reconcile.timer"]
 
 
 @pytest.fixture
@@ -93,10 +93,16 @@ def test_units_pass_systemd_analyze_verify(stack, prefix):
                       ("ReadWritePaths", "%s/var/lib/ekyc" % prefix)):
         assert service[hardening[0]] == [hardening[1]]
     assert unit(units / "ekyc-sweep.timer")["OnCalendar"] == ["hourly"]
+    reconcile = unit(units / "ekyc-reconcile.service")
+    assert reconcile["ExecStart"] == ["%s/usr/local/bin/ekyc-start reconcile --once --config %s/etc/ekyc/ekyc.conf" % (prefix, prefix)]
+    assert reconcile["Type"] == ["oneshot"] and reconcile["User"] == ["ekyc"]
+    assert reconcile["ReadWritePaths"] == ["%s/var/lib/ekyc" % prefix]
+    assert unit(units / "ekyc-reconcile.timer")["OnCalendar"] == ["minutely"]
     # systemd's own rating of the sandboxing: "OK" or better (under 4.0 of 10).
-    security = subprocess.run(["systemd-analyze", "security", "--offline=true", "--threshold=40", "--no-pager",
-                               str(units / "ekyc-start.service")], capture_output=True, text=True, timeout=60)
-    assert security.returncode == 0, security.stdout[-400:]
+    for name in ("ekyc-start.service", "ekyc-reconcile.service"):
+        security = subprocess.run(["systemd-analyze", "security", "--offline=true", "--threshold=40", "--no-pager",
+                                   str(units / name)], capture_output=True, text=True, timeout=60)
+        assert security.returncode == 0, name + ": " + security.stdout[-400:]
 
 
 def check_config(prefix, *options):

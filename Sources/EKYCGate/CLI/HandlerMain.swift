@@ -51,6 +51,7 @@ public enum HandlerMain {
         """
         text += "\n\nSubcommands:\n  \(role.rawValue) sweep [--config FILE]   remove records past their 3-day retention and temp files of dead writers (run from cron or a timer; a Redis store needs none: Redis expires records)"
         if role == .start {
+            text += "\n  \(role.rawValue) reconcile [--once]    ask Tencent about verifications no browser came back for and store their results (see '\(role.rawValue) reconcile --help')"
             text += "\n  \(role.rawValue) sign …                print every TC3 signing stage (see '\(role.rawValue) sign --help')"
         }
         return text + "\n"
@@ -59,6 +60,7 @@ public enum HandlerMain {
     /// Runs the command and returns the process exit status.
     public static func run(_ role: Role, arguments raw: [String], environment: [String: String]) -> Int32 {
         if role == .start, raw.first == "sign" { return runSign(Array(raw.dropFirst())) }
+        if role == .start, raw.first == "reconcile" { return ReconcileCommand.run(Array(raw.dropFirst()), environment: environment) }
         let sweeping = raw.first == "sweep"
         let raw = sweeping ? Array(raw.dropFirst()) : raw
         let arguments: Arguments

@@ -47,6 +47,8 @@ public struct HandlerConfig: Sendable {
     public var startURL: String
     /// The bytes of request bodies one process may hold at once (`ServeOptions.bodyMemoryLimit`).
     public var bodyMemoryLimit: Int
+    /// When `ekyc-start reconcile` asks about verifications, and its share of the budget.
+    public var reconcile: ReconcileSettings
 
     public static let knownKeys: Set<String> = Set([
         "secret_file", "secret_id", "secret_key", "endpoint", "region", "ca_file", "connect_timeout_ms", "timeout_ms",
@@ -55,6 +57,7 @@ public struct HandlerConfig: Sendable {
         "redis_password_file", "redis_connect_timeout_ms", "redis_timeout_ms", "store_max_records", "store_max_bytes",
         "browser_images", "start_url",
     ]).union(WebVerificationConfig.configKeys).union(Limits.configKeys)
+        .union(ReconcileSettings.configKeys)
 
     public init(file: ConfigFile, environment: [String: String]) throws(ConfigError) {
         try file.rejectUnknownKeys(Self.knownKeys)
@@ -145,5 +148,6 @@ public struct HandlerConfig: Sendable {
         guard bodyMemoryLimit >= maxBodyBytes else {
             throw ConfigError("\(file.origin(of: "body_memory_limit")): body_memory_limit = \(bodyMemoryLimit) is below max_body_bytes = \(maxBodyBytes), so the largest upload could never be read; raise body_memory_limit or lower max_body_bytes")
         }
+        reconcile = try ReconcileSettings(config: file)
     }
 }

@@ -47,6 +47,25 @@ extension ConfigFile {
         return try bool(key, default: false)
     }
 
+    /// A `Rate` (`15/s`, `3/10m`, `120/h`), or nil for `off`.
+    public func rate(_ key: String, default fallback: Rate?) throws(ConfigError) -> Rate? {
+        guard let text = optionalString(key) else { return fallback }
+        if Self.parseBool(text) == false { return nil }
+        guard let rate = Rate(parsing: text) else {
+            throw ConfigError("\(origin(of: key)): '\(key) = \(text)' must be a rate such as 15/s, 3/10m or 120/h, or off")
+        }
+        return rate
+    }
+
+    /// A time span (`90s`, `10m`, `24h`, `1d`; a bare number is seconds), in seconds.
+    public func seconds(_ key: String, default fallback: Int64, range: ClosedRange<Int64>) throws(ConfigError) -> Int64 {
+        guard let text = optionalString(key) else { return fallback }
+        guard let value = ConfigDuration.seconds(text), range.contains(value) else {
+            throw ConfigError("\(origin(of: key)): '\(key) = \(text)' must be a time from \(range.lowerBound) to \(range.upperBound) seconds, such as 90s, 10m, 24h or 1d")
+        }
+        return value
+    }
+
     static func parseBool(_ text: String) -> Bool? {
         switch text.lowercased() {
         case "true", "yes", "on", "1": true

@@ -107,7 +107,7 @@ public struct CallbackHandler {
     }
 
     private func answer(token: String, caller: Caller, request: HTTPRequest) -> HTTPResponse {
-        var record: TokenRecord
+        let record: TokenRecord
         do {
             guard let found = try finals?.record(token) ?? store.load(token: token) else {
                 return Answers.error(404, code: "unknown_token", message: "no verification with this token was started here")
@@ -127,10 +127,7 @@ public struct CallbackHandler {
         let withMedia = config.exposeMedia && { if case .backend = caller { true } else { false } }()
         // Face images and video are never stored, so a backend that wants them asks the API again.
         if record.status.isFinal && !withMedia { return Self.resultAnswer(record) }
-        if clock() > record.keepUntil {
-            record.status = .expired
-            return Self.resultAnswer(record)
-        }
+        if clock() > record.keepUntil { return Self.resultAnswer(ResultRecorder.expired(record)) }
 
         if record.status == .pending {
             switch quota.recheck(token: token) {
@@ -145,9 +142,8 @@ public struct CallbackHandler {
 
         let result: GetResultResponse
         do { result = try api.getResult(bizToken: token) } catch {
-            if case let .api(code, _, _) = error, code == "InvalidParameterValue.BizTokenExpired" {
-                record.status = .expired
-                return Self.resultAnswer(remember((try? recorder.keep(record, now: clock())) ?? record))
+            if let expired = ResultRecorder.verdict(record, error: error) {
+                return Self.resultAnswer(remember((try? recorder.keep(expired, now: clock())) ?? expired))
             }
             return UpstreamErrors.response(for: error, action: "GetWebVerificationResultIntl")
         }

@@ -12,8 +12,12 @@ struct LinkClaim {
     /// A start that claimed the link but has not named its token yet for this long has died.
     static let inFlightSeconds: Int64 = 30
 
+    /// What every marker's name starts with, so a walk of the store tells markers from
+    /// verifications.
+    static let markerPrefix = "LINK-"
+
     /// The marker's name: a store key like any token's, derived from the signature.
-    var markerToken: String { "LINK-" + SHA256.hexHash(signature).prefix(40).uppercased() }
+    var markerToken: String { Self.markerPrefix + SHA256.hexHash(signature).prefix(40).uppercased() }
 
     enum Outcome {
         /// This start owns the link (the marker written): call the API, then `record` the token.

@@ -58,21 +58,6 @@ public struct Limits: Sendable, Equatable {
 extension Limits {
     public init(config file: ConfigFile) throws(ConfigError) {
         let d = Self.defaults
-        func rate(_ key: String, _ fallback: Rate?) throws(ConfigError) -> Rate? {
-            guard let text = file.optionalString(key) else { return fallback }
-            if ConfigFile.parseBool(text) == false { return nil }
-            guard let rate = Rate(parsing: text) else {
-                throw ConfigError("\(file.origin(of: key)): '\(key) = \(text)' must be a rate such as 15/s, 3/10m or 120/h, or off")
-            }
-            return rate
-        }
-        func seconds(_ key: String, _ fallback: Int64, range: ClosedRange<Int64>) throws(ConfigError) -> Int64 {
-            guard let text = file.optionalString(key) else { return fallback }
-            guard let value = ConfigDuration.seconds(text), range.contains(value) else {
-                throw ConfigError("\(file.origin(of: key)): '\(key) = \(text)' must be a time from \(range.lowerBound) to \(range.upperBound) seconds, such as 90s, 10m, 24h or 1d")
-            }
-            return value
-        }
         var proxies: [AddressPattern] = []
         for item in (file.optionalString("trusted_proxies") ?? "").split(separator: ",") {
             guard let pattern = AddressPattern(String(item)) else {
@@ -81,15 +66,15 @@ extension Limits {
             proxies.append(pattern)
         }
         self.init(
-            apiBudget: try rate("api_budget", d.apiBudget),
-            startPerLink: try rate("limit_start_per_link", d.startPerLink),
-            startPerSession: try rate("limit_start_per_session", d.startPerSession),
-            startPerAddress: try rate("limit_start_per_address", d.startPerAddress),
-            readPerSession: try rate("limit_read_per_session", d.readPerSession),
-            readPerLink: try rate("limit_read_per_link", d.readPerLink),
-            readPerAddress: try rate("limit_read_per_address", d.readPerAddress),
-            pendingRecheckSeconds: try seconds("pending_recheck", d.pendingRecheckSeconds, range: 1...600),
+            apiBudget: try file.rate("api_budget", default: d.apiBudget),
+            startPerLink: try file.rate("limit_start_per_link", default: d.startPerLink),
+            startPerSession: try file.rate("limit_start_per_session", default: d.startPerSession),
+            startPerAddress: try file.rate("limit_start_per_address", default: d.startPerAddress),
+            readPerSession: try file.rate("limit_read_per_session", default: d.readPerSession),
+            readPerLink: try file.rate("limit_read_per_link", default: d.readPerLink),
+            readPerAddress: try file.rate("limit_read_per_address", default: d.readPerAddress),
+            pendingRecheckSeconds: try file.seconds("pending_recheck", default: d.pendingRecheckSeconds, range: 1...600),
             trustedProxies: proxies,
-            maxLinkLifetimeSeconds: try seconds("max_link_lifetime", d.maxLinkLifetimeSeconds, range: 60...(366 * 86_400)))
+            maxLinkLifetimeSeconds: try file.seconds("max_link_lifetime", default: d.maxLinkLifetimeSeconds, range: 60...(366 * 86_400)))
     }
 }

@@ -36,30 +36,53 @@ public struct QuotaGuard: Sendable {
         self.clock = clock
     }
 
-    /// Nil when the call may go out (and has been counted); otherwise the answer to give.
-    func admit(_ action: Action, shares: [Share]) -> Refusal? {
+    /// What the guard decided about one call, before it is worded as an answer.
+    enum Decision {
+        case allowed
+        /// One of the caller's shares is used up (`share` names it).
+        case share(Share, rate: Rate, LimitDecision)
+        /// The budget of the API is used up.
+        case budget(rate: Rate, LimitDecision)
+        /// The limiter's state cannot be reached, so nothing may be sent.
+        case unavailable(StoreError)
+    }
+
+    /// Counts the call against each share, then the budget; `.allowed` when it may go out (it
+    /// has been counted). The handlers answer any other decision (`admit`); the reconciler
+    /// waits for its own share and stops at the budget.
+    func decide(_ action: Action, shares: [Share]) -> Decision {
         let now = clock()
         do {
             for share in shares {
                 guard let rate = share.rate else { continue }
                 let decision = try limiter.take("\(action.keyPrefix):\(share.what):\(share.key)", rate: rate, now: now)
-                if !decision.allowed {
-                    let verb = action == .apply ? "verifications were started" : "results were asked for"
-                    return Refusal(429, "rate_limited",
-                                   "too many \(verb) from this \(share.what) (at most \(rate)); try again in \(decision.retryAfterSeconds) s",
-                                   headers: [("Retry-After", String(decision.retryAfterSeconds))])
-                }
+                if !decision.allowed { return .share(share, rate: rate, decision) }
             }
             if let budget = limits.apiBudget {
                 let decision = try limiter.take("api:\(action.rawValue)", rate: budget, now: now)
-                if !decision.allowed {
-                    return Refusal(429, "api_budget",
-                                   "this site is at its eKYC API budget (\(budget) for \(action.rawValue)); try again in \(decision.retryAfterSeconds) s",
-                                   headers: [("Retry-After", String(decision.retryAfterSeconds))])
-                }
+                if !decision.allowed { return .budget(rate: budget, decision) }
             }
-            return nil
+            return .allowed
         } catch {
+            return .unavailable(error)
+        }
+    }
+
+    /// Nil when the call may go out (and has been counted); otherwise the answer to give.
+    func admit(_ action: Action, shares: [Share]) -> Refusal? {
+        switch decide(action, shares: shares) {
+        case .allowed:
+            return nil
+        case let .share(share, rate, decision):
+            let verb = action == .apply ? "verifications were started" : "results were asked for"
+            return Refusal(429, "rate_limited",
+                           "too many \(verb) from this \(share.what) (at most \(rate)); try again in \(decision.retryAfterSeconds) s",
+                           headers: [("Retry-After", String(decision.retryAfterSeconds))])
+        case let .budget(budget, decision):
+            return Refusal(429, "api_budget",
+                           "this site is at its eKYC API budget (\(budget) for \(action.rawValue)); try again in \(decision.retryAfterSeconds) s",
+                           headers: [("Retry-After", String(decision.retryAfterSeconds))])
+        case .unavailable(let error):
             return Self.unavailable(error)
         }
     }

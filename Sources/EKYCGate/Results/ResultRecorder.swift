@@ -28,6 +28,21 @@ public struct ResultRecorder: Sendable {
         return final
     }
 
+    /// The record as a failed API call leaves it: `InvalidParameterValue.BizTokenExpired` means
+    /// Tencent no longer keeps the result, so the verification ends as expired; nil for any other
+    /// error, which ends nothing.
+    public static func verdict(_ record: TokenRecord, error: FaceIDError) -> TokenRecord? {
+        guard case let .api(code, _, _) = error, code == "InvalidParameterValue.BizTokenExpired" else { return nil }
+        return expired(record)
+    }
+
+    /// The record ended as expired: its result can no longer be read.
+    public static func expired(_ record: TokenRecord) -> TokenRecord {
+        var expired = record
+        expired.status = .expired
+        return expired
+    }
+
     /// Stores a final record and enqueues its event; returns the record every reader serves.
     public func keep(_ final: TokenRecord, now: Int64) throws(StoreError) -> TokenRecord {
         try store.save(final)

@@ -169,28 +169,25 @@ public final class FileTokenStore: TokenStore {
     public func sweep(now: Int64) throws(StoreError) -> Int {
         var removed = 0
         var walked = HourlyCounts()
-        for shard in try entries(of: directory) where shard.count == 2 && shard.allSatisfy(\.isHexDigit) {
-            let shardPath = "\(directory)/\(shard)"
-            for name in try entries(of: shardPath) {
-                let path = "\(shardPath)/\(name)"
-                if name.hasPrefix(Self.tempPrefix) {
-                    let stale = Self.modified(path).map { now - $0 > Self.staleTempSeconds } ?? false
-                    if (stale || Self.writerIsGone(tempName: name)) && sys.unlink(path) == 0 { removed += 1 }
-                } else if name.hasSuffix(".json") {
-                    let expired: Bool
-                    if let bytes = try? FileReading.bytes(atPath: path, limit: 1 << 20),
-                       let record = try? JSONDecoder().decode(TokenRecord.self, from: Data(bytes)) {
-                        expired = record.keepUntil < now
-                        if !expired { walked.add(created: record.created, bytes: bytes.count) }
-                    } else {
-                        // Damaged, or written by a later version: its own retention cannot be
-                        // read, so its age stands for it.
-                        let modified = Self.modified(path)
-                        expired = modified.map { now - $0 > Self.unreadableRecordSeconds } ?? false
-                        if !expired { walked.add(created: modified ?? now, bytes: Self.size(path)) }
-                    }
-                    if expired, sys.unlink(path) == 0 { removed += 1 }
+        try forEachShardEntry { shard, name in
+            let path = "\(shard)/\(name)"
+            if name.hasPrefix(Self.tempPrefix) {
+                let stale = Self.modified(path).map { now - $0 > Self.staleTempSeconds } ?? false
+                if (stale || Self.writerIsGone(tempName: name)) && sys.unlink(path) == 0 { removed += 1 }
+            } else if name.hasSuffix(".json") {
+                let expired: Bool
+                if let bytes = try? FileReading.bytes(atPath: path, limit: 1 << 20),
+                   let record = try? JSONDecoder().decode(TokenRecord.self, from: Data(bytes)) {
+                    expired = record.keepUntil < now
+                    if !expired { walked.add(created: record.created, bytes: bytes.count) }
+                } else {
+                    // Damaged, or written by a later version: its own retention cannot be
+                    // read, so its age stands for it.
+                    let modified = Self.modified(path)
+                    expired = modified.map { now - $0 > Self.unreadableRecordSeconds } ?? false
+                    if !expired { walked.add(created: modified ?? now, bytes: Self.size(path)) }
                 }
+                if expired, sys.unlink(path) == 0 { removed += 1 }
             }
         }
         try counts.replace(walked: walked, sweepStarted: now)
@@ -211,6 +208,34 @@ public final class FileTokenStore: TokenStore {
     /// True when no file is there: a save there creates a record rather than replacing one.
     private static func isMissing(_ path: String) -> Bool {
         access(path, F_OK) != 0 && errno == ENOENT
+    }
+
+    /// A walk of the shard directories: one read of each record file, no lock (a rename is
+    /// atomic for readers, so every record read is whole).
+    public func forEachRecord(_ visit: (TokenRecord) -> Void) throws(StoreError) {
+        try forEachShardEntry { shard, name in
+            let path = "\(shard)/\(name)"
+            // A record under another token's name is not the record that name stands for; `load`
+            // refuses it too.
+            guard name.hasSuffix(".json"), let record = Self.record(atPath: path), self.path(for: record.token).file == path else { return }
+            visit(record)
+        }
+    }
+
+    /// Calls `body` with each entry of each shard directory (`ab/…`); the store directory's own
+    /// files (the limiter's table, a lease) are not in a shard.
+    private func forEachShardEntry(_ body: (_ shard: String, _ name: String) -> Void) throws(StoreError) {
+        for shard in try entries(of: directory) where shard.count == 2 && shard.allSatisfy(\.isHexDigit) {
+            let shardPath = "\(directory)/\(shard)"
+            for name in try entries(of: shardPath) { body(shardPath, name) }
+        }
+    }
+
+    /// The record in a file found by a walk, or nil when it is gone (swept meanwhile) or is not
+    /// a record; a walk passes over such a file instead of failing.
+    private static func record(atPath path: String) -> TokenRecord? {
+        guard let bytes = try? FileReading.bytes(atPath: path, limit: 1 << 20) else { return nil }
+        return try? JSONDecoder().decode(TokenRecord.self, from: Data(bytes))
     }
 
     /// True when the temp file's name carries a PID and no such process exists (its writer was

@@ -55,6 +55,11 @@ public final class MemoryTokenStore: TokenStore {
         StoreUsage(records: records.count, bytes: records.values.reduce(0) { $0 + ((try? JSONEncoder().encode($1).count) ?? 0) })
     }
 
+    /// Visits a snapshot, so `visit` may use the store.
+    public func forEachRecord(_ visit: (TokenRecord) -> Void) throws(StoreError) {
+        records.withLock { Array($0.values) }.forEach(visit)
+    }
+
     public func sweep(now: Int64) throws(StoreError) -> Int {
         records.withLock { all in
             let old = all.filter { $0.value.keepUntil < now }.map(\.key)

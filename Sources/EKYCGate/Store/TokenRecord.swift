@@ -39,6 +39,12 @@ public struct TokenRecord: Codable, Sendable, Equatable {
         self.result = nil
         self.checkedAt = nil
     }
+
+    /// A verification's record, not a single-use link's marker (`LinkClaim`), which shares the
+    /// store but names no BizToken Tencent issued.
+    public var isVerification: Bool {
+        TokenFormat.isValid(token) && !token.hasPrefix(LinkClaim.markerPrefix)
+    }
 }
 
 /// The final verdict as stored, enough to answer the callback again without the API.

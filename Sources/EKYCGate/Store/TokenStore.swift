@@ -48,9 +48,20 @@ public protocol TokenStore: Sendable {
     func approximateCount() throws(StoreError) -> Int?
     /// What counts against the quota now, for the status page; nil when the store keeps no count.
     func usage() throws(StoreError) -> StoreUsage?
+    /// Calls `visit` with every record in the store, in no set order, for the reconciler. A
+    /// record written or removed meanwhile may or may not be visited, and one may be visited
+    /// twice (Redis's `SCAN` promises no better); an entry that is not a whole record (a temp
+    /// file, another tool's key, a file that does not decode) is passed over.
+    func forEachRecord(_ visit: (TokenRecord) -> Void) throws(StoreError)
 }
 
 extension TokenStore {
     public func approximateCount() throws(StoreError) -> Int? { nil }
     public func usage() throws(StoreError) -> StoreUsage? { nil }
+
+    /// A store that cannot list its records says so, rather than listing none.
+    public func forEachRecord(_ visit: (TokenRecord) -> Void) throws(StoreError) {
+        throw StoreError(call: "list", path: "\(Self.self)", errno: 0,
+                         detail: "this store cannot list its records; the reconciler needs the file, Redis or memory store")
+    }
 }

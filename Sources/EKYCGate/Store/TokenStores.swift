@@ -36,6 +36,15 @@ public enum TokenStores: Sendable {
 
     public func make() -> any TokenStore { makeWithLimiter().store }
 
+    /// The lease of the store's background rounds (`LeasedRounds`): a lock file beside the
+    /// records, or a key in the same Redis, so it spans exactly who shares the records.
+    public func lease(name: String, ttlMilliseconds: Int64) -> any Lease {
+        switch self {
+        case .file(let store, _): FileLease(directory: store.directory, name: name)
+        case .redis(let options, _): RedisLease(options: options, name: name, ttlMilliseconds: ttlMilliseconds)
+        }
+    }
+
     /// A worker's store and the limiter that goes with it (for Redis, one connection serves both).
     public func makeWithLimiter() -> (store: any TokenStore, limiter: any RateLimiter) {
         switch self {
