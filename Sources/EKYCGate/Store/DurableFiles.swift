@@ -54,22 +54,28 @@ struct DurableFiles: Sendable {
         }
     }
 
-    /// Publishes by rename: the file is replaced whole, and durable once the directory is synced.
-    func rename(_ temp: String, to file: String, directory: String, directoryFD: Int32) throws(StoreError) {
+    /// Publishes by rename: the file is replaced whole, and durable once `directory` (the
+    /// file's; its open fd when the caller holds one) is synced.
+    func rename(_ temp: String, to file: String, directory: String, directoryFD: Int32? = nil) throws(StoreError) {
         _ = try sys.retrying("rename", file) { Int(sys.rename(temp, file)) }
-        _ = try sys.retrying("fsync", directory) { Int(sys.fsync(directoryFD)) }
+        try sync(directory, directoryFD)
     }
 
     /// Publishes by link(2), which gives the complete temp file its name only if the name is
     /// free: of two creators exactly one succeeds. True when this one did.
-    func link(_ temp: String, to file: String, directory: String, directoryFD: Int32) throws(StoreError) -> Bool {
+    func link(_ temp: String, to file: String, directory: String, directoryFD: Int32? = nil) throws(StoreError) -> Bool {
         guard sys.link(temp, file) == 0 else {
             let code = errno
             if code == EEXIST { return false }
             throw StoreError(call: "link", path: file, errno: code, detail: String(cString: strerror(code)))
         }
-        _ = try sys.retrying("fsync", directory) { Int(sys.fsync(directoryFD)) }
+        try sync(directory, directoryFD)
         return true
+    }
+
+    private func sync(_ directory: String, _ fd: Int32?) throws(StoreError) {
+        guard let fd else { return try syncDirectory(directory) }
+        _ = try sys.retrying("fsync", directory) { Int(sys.fsync(fd)) }
     }
 
     /// Runs `body` with the directory open and an exclusive `flock` on it (writers only:

@@ -3,6 +3,8 @@ import Synchronization
 /// An in-memory twin of `FileTokenStore` for handler tests.
 public final class MemoryTokenStore: TokenStore {
     private let records = Mutex<[String: TokenRecord]>([:])
+    /// The outbox (`MemoryTokenStore+EventOutbox.swift`), by event id.
+    let events = Mutex<[String: VerificationEvent]>([:])
 
     public init() {}
 
