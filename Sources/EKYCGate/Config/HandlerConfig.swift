@@ -34,13 +34,15 @@ public struct HandlerConfig: Sendable {
     public var maxBodyBytes: Int
     /// The API budget and each client's share of it.
     public var limits: Limits
+    /// Signed webhooks of final results; nil when `webhook_url` is unset.
+    public var webhooks: Webhooks?
 
     public static let knownKeys: Set<String> = Set([
         "secret_file", "secret_id", "secret_key", "endpoint", "region", "ca_file", "connect_timeout_ms", "timeout_ms",
         "redirect_url", "verification_origin", "store", "cookie_name", "cookie_secure", "allow_unsigned_extra",
         "rule_id", "workers", "max_body_bytes", "link_key", "require_signed_link", "single_use_links", "expose_media", "status", "status_allow",
         "redis_password_file", "redis_connect_timeout_ms", "redis_timeout_ms",
-    ]).union(WebVerificationConfig.configKeys).union(Limits.configKeys)
+    ]).union(WebVerificationConfig.configKeys).union(Limits.configKeys).union(Webhooks.configKeys)
 
     public init(file: ConfigFile, environment: [String: String]) throws(ConfigError) {
         try file.rejectUnknownKeys(Self.knownKeys)
@@ -112,5 +114,6 @@ public struct HandlerConfig: Sendable {
         workers = try file.int("workers", default: 256, range: 1...1024)
         maxBodyBytes = try file.int("max_body_bytes", default: 9 << 20, range: 1024...(64 << 20))
         limits = try Limits(config: file)
+        webhooks = try Webhooks(config: file, key: secrets.webhookKey, linkKey: linkKey)
     }
 }

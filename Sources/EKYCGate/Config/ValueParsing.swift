@@ -24,6 +24,15 @@ extension ConfigFile {
         return try int(key, default: 0, range: range)
     }
 
+    /// A span of time (`ConfigDuration`: `90s`, `10m`, `24h`, `3d`) in seconds.
+    public func seconds(_ key: String, default fallback: Int64, range: ClosedRange<Int64>) throws(ConfigError) -> Int64 {
+        guard let text = optionalString(key) else { return fallback }
+        guard let value = ConfigDuration.seconds(text), range.contains(value) else {
+            throw ConfigError("\(origin(of: key)): '\(key) = \(text)' must be a time from \(range.lowerBound) to \(range.upperBound) seconds, such as 90s, 10m, 24h or 1d")
+        }
+        return value
+    }
+
     public func bool(_ key: String, default fallback: Bool) throws(ConfigError) -> Bool {
         guard let text = optionalString(key) else { return fallback }
         guard let value = Self.parseBool(text) else {

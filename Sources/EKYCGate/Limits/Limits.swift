@@ -66,13 +66,6 @@ extension Limits {
             }
             return rate
         }
-        func seconds(_ key: String, _ fallback: Int64, range: ClosedRange<Int64>) throws(ConfigError) -> Int64 {
-            guard let text = file.optionalString(key) else { return fallback }
-            guard let value = ConfigDuration.seconds(text), range.contains(value) else {
-                throw ConfigError("\(file.origin(of: key)): '\(key) = \(text)' must be a time from \(range.lowerBound) to \(range.upperBound) seconds, such as 90s, 10m, 24h or 1d")
-            }
-            return value
-        }
         var proxies: [AddressPattern] = []
         for item in (file.optionalString("trusted_proxies") ?? "").split(separator: ",") {
             guard let pattern = AddressPattern(String(item)) else {
@@ -88,8 +81,8 @@ extension Limits {
             readPerSession: try rate("limit_read_per_session", d.readPerSession),
             readPerLink: try rate("limit_read_per_link", d.readPerLink),
             readPerAddress: try rate("limit_read_per_address", d.readPerAddress),
-            pendingRecheckSeconds: try seconds("pending_recheck", d.pendingRecheckSeconds, range: 1...600),
+            pendingRecheckSeconds: try file.seconds("pending_recheck", default: d.pendingRecheckSeconds, range: 1...600),
             trustedProxies: proxies,
-            maxLinkLifetimeSeconds: try seconds("max_link_lifetime", d.maxLinkLifetimeSeconds, range: 60...(366 * 86_400)))
+            maxLinkLifetimeSeconds: try file.seconds("max_link_lifetime", default: d.maxLinkLifetimeSeconds, range: 60...(366 * 86_400)))
     }
 }
