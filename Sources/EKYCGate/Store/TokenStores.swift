@@ -34,14 +34,25 @@ public enum TokenStores: Sendable {
         return .redis(redis)
     }
 
-    public func make() -> any TokenStore { makeWithLimiter().store }
+    public func make() -> any TokenStore & DeliveryQueue { makeWithLimiter().store }
 
-    /// A worker's store and the limiter that goes with it (for Redis, one connection serves both).
-    public func makeWithLimiter() -> (store: any TokenStore, limiter: any RateLimiter) {
+    /// A worker's store and the limiter that goes with it (for Redis, one connection serves
+    /// both). The store is also its outbox of webhook events.
+    public func makeWithLimiter() -> (store: any TokenStore & DeliveryQueue, limiter: any RateLimiter) {
         switch self {
         case .file(let store, let limiter): (store, limiter)
         case .redis(let options):
             { (redis: RedisTokenStore) in (redis, redis) }(RedisTokenStore(options: options))
+        }
+    }
+
+    /// The lease named `name` where this store's processes meet: a `flock` in the store
+    /// directory, or a key on the Redis every node uses (expiring after `ttlMilliseconds`
+    /// unless renewed; a file lease needs no TTL, the kernel drops it with its holder).
+    public func lease(_ name: String, ttlMilliseconds: Int64) -> any Lease {
+        switch self {
+        case .file(let store, _): FileLease(directory: store.directory, name: name)
+        case .redis(let options): RedisLease(options: options, name: name, ttlMilliseconds: ttlMilliseconds)
         }
     }
 }
