@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-import EKYCGate
+@testable import EKYCGate
 
 /// The deliverer with a scripted receiver and a clock the test moves: what is sent, when it
 /// is sent again, when it is given up, and that a 2xx is the only thing that marks delivered.
@@ -176,5 +176,27 @@ import EKYCGate
             let low = schedule.delay(afterAttempts: attempts, random: 0), high = schedule.delay(afterAttempts: attempts, random: 0.999_999)
             #expect(low == full - full / 2 && high == full - 1 || (full == 1 && high == 1), "attempt \(attempts)")
         }
+    }
+}
+
+/// What `ekyc-start events` shows an operator.
+@Suite struct EventsListTests {
+    @Test func theListShowsStateWithoutTheToken() throws {
+        var record = TokenRecord(token: Fixtures.token, created: 1_000, sessionHash: "", extra: nil)
+        record.status = .failed
+        var waiting = try #require(VerificationEvent(final: record, now: 1_000))
+        waiting.attempts = 2
+        waiting.nextAttempt = 1_773_567_000
+        waiting.lastError = "HTTP 500: busy"
+        var abandoned = waiting
+        abandoned.givenUpAt = 2_000
+        let text = EventsCommand.list([waiting, abandoned], now: 1_500)
+        let lines = text.split(separator: "\n").map(String.init)
+        #expect(lines.count == 3 && lines[0].hasPrefix("ID") && lines[0].hasSuffix("LAST ERROR"))
+        #expect(lines[1].contains(waiting.id) && lines[1].contains("verification.failed") && lines[1].contains("2026-03-15T09:30:00Z")
+            && lines[1].hasSuffix("HTTP 500: busy"))
+        #expect(lines[2].contains("given up"))
+        #expect(!text.contains(Fixtures.token) && text.contains(TokenFormat.logID(Fixtures.token)))
+        #expect(EventsCommand.list([], now: 0) == "no undelivered events\n")
     }
 }

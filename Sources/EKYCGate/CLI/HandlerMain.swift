@@ -49,9 +49,11 @@ public enum HandlerMain {
         Configuration keys are listed in docs/CONFIGURATION.md; every value is checked at start-up.
         Environment: EKYC_<KEY> overrides a key; TENCENTCLOUD_SECRET_ID / TENCENTCLOUD_SECRET_KEY give the API key pair.
         """
-        text += "\n\nSubcommands:\n  \(role.rawValue) sweep [--config FILE]   remove records past their 3-day retention and temp files of dead writers (run from cron or a timer; a Redis store needs none: Redis expires records)"
+        text += "\n\nSubcommands:\n  \(role.rawValue) sweep [--config FILE]   remove records past their 3-day retention, webhook events a day after that, and temp files of dead writers (run from cron or a timer; a Redis store needs none: Redis expires records)"
         if role == .start {
             text += "\n  \(role.rawValue) sign …                print every TC3 signing stage (see '\(role.rawValue) sign --help')"
+            text += "\n  \(role.rawValue) deliver [--once]      send the signed webhooks of final results to webhook_url (see '\(role.rawValue) deliver --help')"
+            text += "\n  \(role.rawValue) events [--redeliver ID]  list the webhook events not delivered yet, or send one again (see '\(role.rawValue) events --help')"
         }
         return text + "\n"
     }
@@ -59,6 +61,8 @@ public enum HandlerMain {
     /// Runs the command and returns the process exit status.
     public static func run(_ role: Role, arguments raw: [String], environment: [String: String]) -> Int32 {
         if role == .start, raw.first == "sign" { return runSign(Array(raw.dropFirst())) }
+        if role == .start, raw.first == "deliver" { return DeliverCommand.run(Array(raw.dropFirst()), environment: environment) }
+        if role == .start, raw.first == "events" { return EventsCommand.run(Array(raw.dropFirst()), environment: environment) }
         let sweeping = raw.first == "sweep"
         let raw = sweeping ? Array(raw.dropFirst()) : raw
         let arguments: Arguments
@@ -93,11 +97,14 @@ public enum HandlerMain {
     static func sweep(_ role: Role, path: String, environment: [String: String]) -> Int32 {
         do {
             let (config, stores) = try HandlerRuntime.load(path: path, environment: environment)
-            let removed = try stores.make().sweep(now: WallClock.seconds())
+            let store = stores.make()
+            let now = WallClock.seconds()
+            let removed = try store.sweep(now: now)
+            let events = try store.sweepEvents(now: now)
             if config.redis != nil {
-                print("nothing to sweep: Redis removes each record when its TTL ends")
+                print("nothing to sweep: Redis removes each record and webhook event when its TTL ends (\(events) expired event(s) left the pending set)")
             } else {
-                print("swept \(removed) expired record(s) and stale temp file(s) from \(config.storeDirectory)")
+                print("swept \(removed) expired record(s) and stale temp file(s), and \(events) webhook event file(s), from \(config.storeDirectory)")
             }
             return 0
         } catch let error as ConfigError {

@@ -1,0 +1,100 @@
+import FastCGI
+import HTTPClient
+
+/// `ekyc-start deliver`: the webhook deliverer as a process of its own (the reconciler's loop
+/// calls the same `Deliverer` each round instead). It holds the `deliver` lease, so on a
+/// machine (file store) or across nodes (Redis) one deliverer sends at a time, and another
+/// takes over when it dies.
+enum DeliverCommand {
+    static let help = """
+    usage: ekyc-start deliver [--config FILE] [--once]
+
+    Sends the webhook event of every final result to webhook_url, signed with webhook_key
+    (header EKYC-Signature: t=UNIX,v1=hex(HMAC-SHA256(webhook_key, t + "." + body))). An event
+    is marked delivered only when the receiver answers 2xx; anything else is tried again after
+    webhook_retry_base, twice as long each time up to webhook_retry_max, until webhook_give_up
+    after the result. See docs/CONFIGURATION.md, "Webhooks".
+
+    Runs until SIGTERM or SIGINT, checking the outbox every second. One deliverer sends at a
+    time: a second one (on this machine, or on any node sharing a Redis store) waits until the
+    first stops or dies, then takes over.
+
+      --config FILE   configuration (default: $EKYC_CONFIG, else /etc/ekyc/ekyc.conf)
+      --once          send what is due now and exit; exits 1 when another deliverer is running
+
+    Each attempt is logged on stderr (event=webhook_delivered, webhook_failed, webhook_given_up);
+    `ekyc-start events` lists what is not delivered.
+    """
+
+    static let options: [Arguments.Option] = [.init("config"), .init("once", takesValue: false), .init("help", takesValue: false)]
+    /// How often the outbox is looked at: a result reaches the receiver about this soon.
+    static let pollMilliseconds = 1_000
+
+    static func run(_ raw: [String], environment: [String: String]) -> Int32 {
+        let arguments: Arguments
+        do { arguments = try Arguments(raw, options: options) } catch { return fail(error.description) }
+        if arguments.has("help") { print(help); return 0 }
+        guard arguments.positional.isEmpty else { return fail("unexpected argument '\(arguments.positional[0])'; see deliver --help") }
+        let path = arguments["config"] ?? environment["EKYC_CONFIG"] ?? "/etc/ekyc/ekyc.conf"
+        let signals = StopSignals()
+        let config: HandlerConfig, stores: TokenStores
+        do { (config, stores) = try HandlerRuntime.load(path: path, environment: environment) } catch { return fail(error.description) }
+        guard let webhooks = config.webhooks else {
+            return fail("\(path) sets no webhook_url, so there is nothing to deliver; see docs/CONFIGURATION.md, \"Webhooks\"")
+        }
+        let client: WebhookClient
+        do { client = try WebhookClient(webhooks) } catch { return fail(error.description) }
+        let store = stores.make()
+        let deliverer = Deliverer(config: webhooks, outbox: store, store: store, send: client.send)
+        // Longer than one attempt can take, so a holder busy with a slow receiver keeps it.
+        let lease = stores.lease("deliver", ttlMilliseconds: Int64(max(30_000, 3 * webhooks.timeoutMilliseconds)))
+        defer { lease.release() }
+        RequestLog.write("event=deliver_start url_host=\(AbsoluteURL(webhooks.url)?.host ?? "?") once=\(arguments.has("once"))")
+
+        var waitingLogged = false
+        while !signals.requested {
+            let held: Bool
+            do { held = try lease.acquire() } catch {
+                RequestLog.write("event=deliver_store_error \(error) (trying again)")
+                if signals.wait(milliseconds: pollMilliseconds) { break }
+                continue
+            }
+            guard held else {
+                let holder = lease.holder() ?? "another process"
+                if arguments.has("once") { return fail("another deliverer (\(holder)) holds the '\(lease.name)' lease; it delivers what is due") }
+                if !waitingLogged { RequestLog.write("event=deliver_waiting holder=\(holder) (taking over when it stops)") }
+                waitingLogged = true
+                if signals.wait(milliseconds: pollMilliseconds) { break }
+                continue
+            }
+            waitingLogged = false
+            var total = DeliveryStats()
+            do {
+                var stats: DeliveryStats
+                repeat {
+                    stats = try deliverer.deliverDue(now: WallClock.seconds()) {
+                        !signals.requested && (try? lease.renew()) == true
+                    }
+                    total.delivered += stats.delivered
+                    total.retrying += stats.retrying
+                    total.givenUp += stats.givenUp
+                } while stats.attempted == Deliverer.batch && !stats.stoppedEarly
+            } catch {
+                RequestLog.write("event=deliver_store_error \(error) (trying again)")
+                if arguments.has("once") { return 1 }
+            }
+            if arguments.has("once") {
+                print("delivered \(total.delivered), to retry \(total.retrying), given up \(total.givenUp)")
+                return 0
+            }
+            if signals.wait(milliseconds: pollMilliseconds) { break }
+        }
+        RequestLog.write("event=deliver_stop")
+        return 0
+    }
+
+    static func fail(_ message: String) -> Int32 {
+        RequestLog.write("ekyc-start deliver: \(message)")
+        return 1
+    }
+}
