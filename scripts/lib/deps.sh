@@ -11,11 +11,12 @@
 # fonts-wqy-microhei lets it render the Chinese page instead of empty boxes in its screenshots.
 # libfcgi-bin (cgi-fcgi), spawn-fcgi and fcgiwrap are the everyday FastCGI tools the install tests
 # run the handlers under; libhiredis-dev is the C client of the Redis token store and redis-server
-# the Redis the tests start on a loopback port of their own. The packages' own services stay
-# stopped (policy-rc.d, below).
+# the Redis the tests start on a loopback port of their own. php-cli and nodejs run the README's
+# webhook-verifying snippets (docs/snippets/) in the tests, as a merchant's backend would. The
+# packages' own services stay stopped (policy-rc.d, below).
 DEPS_APT_PACKAGES=(nginx libfcgi-dev libcurl4-openssl-dev libssl-dev pkg-config curl openssl python3-venv
                    chromium chromium-driver fonts-wqy-microhei libfcgi-bin spawn-fcgi fcgiwrap
-                   libhiredis-dev redis-server)
+                   libhiredis-dev redis-server php-cli nodejs)
 
 # PyPI packages for tests/e2e: Tencent's official SDK (to check the sandbox speaks the real API),
 # pytest, and selenium (to drive chromium through chromium-driver).
