@@ -66,3 +66,18 @@ import EKYCGate
         #expect(on.key == Self.key)
     }
 }
+
+/// The keys a user can set are the keys the docs and the installed config describe.
+@Suite struct WebhookDocsTests {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    @Test func everyWebhookKeyIsDocumentedAndInTheInstalledConfig() throws {
+        let reference = try String(contentsOf: Self.root.appendingPathComponent("docs/CONFIGURATION.md"), encoding: .utf8)
+        let installed = try String(contentsOf: Self.root.appendingPathComponent("packaging/ekyc.conf.in"), encoding: .utf8)
+            + String(contentsOf: Self.root.appendingPathComponent("packaging/secret.conf.in"), encoding: .utf8)
+        for key in Webhooks.configKeys {
+            #expect(reference.contains("| `\(key)` |"), "\(key) in docs/CONFIGURATION.md")
+            #expect(installed.contains("# \(key) ="), "\(key) commented in packaging/")
+        }
+    }
+}

@@ -13,7 +13,7 @@ from installed import (AS_ROOT, NGINX_USER, SERVICE_GROUP, SERVICE_USER, fill_co
                        run_as_service_user, run_script, set_key, tree, unit)
 
 UNITS = ["ekyc-start.socket", "ekyc-start.service", "ekyc-callback.socket", "ekyc-callback.service",
-         "ekyc-sweep.service", "ekyc-sweep.timer"]
+         "ekyc-sweep.service", "ekyc-sweep.timer", "ekyc-deliver.service"]
 
 
 @pytest.fixture
@@ -92,6 +92,9 @@ def test_units_pass_systemd_analyze_verify(stack, prefix):
                       ("ReadWritePaths", "%s/var/lib/ekyc" % prefix)):
         assert service[hardening[0]] == [hardening[1]]
     assert unit(units / "ekyc-sweep.timer")["OnCalendar"] == ["hourly"]
+    deliver = unit(units / "ekyc-deliver.service")
+    assert deliver["ExecStart"] == ["%s/usr/local/bin/ekyc-start deliver --config %s/etc/ekyc/ekyc.conf" % (prefix, prefix)]
+    assert deliver["User"] == ["ekyc"] and deliver["ReadWritePaths"] == ["%s/var/lib/ekyc" % prefix]
     # systemd's own rating of the sandboxing: "OK" or better (under 4.0 of 10).
     security = subprocess.run(["systemd-analyze", "security", "--offline=true", "--threshold=40", "--no-pager",
                                str(units / "ekyc-start.service")], capture_output=True, text=True, timeout=60)
