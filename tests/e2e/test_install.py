@@ -134,6 +134,8 @@ def test_every_commented_default_is_valid(stack, prefix):
     install(stack, prefix)
     fill_config(stack, prefix)
     set_key(prefix / "etc/ekyc/secret.conf", "link_key", stack.link_key)
+    # webhook_url, once uncommented, needs the key its comment asks for.
+    set_key(prefix / "etc/ekyc/secret.conf", "webhook_key", stack.webhook_key)
     config = prefix / "etc/ekyc/ekyc.conf"
     lines = []
     for line in config.read_text().splitlines():
