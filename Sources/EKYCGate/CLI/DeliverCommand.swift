@@ -31,17 +31,13 @@ enum DeliverCommand {
     static let pollMilliseconds = 1_000
 
     static func run(_ raw: [String], environment: [String: String]) -> Int32 {
-        let arguments: Arguments
-        do { arguments = try Arguments(raw, options: options) } catch { return fail(error.description) }
-        if arguments.has("help") { print(help); return 0 }
-        guard arguments.positional.isEmpty else { return fail("unexpected argument '\(arguments.positional[0])'; see deliver --help") }
-        let path = arguments["config"] ?? environment["EKYC_CONFIG"] ?? "/etc/ekyc/ekyc.conf"
         let signals = StopSignals()
-        let config: HandlerConfig, stores: TokenStores
-        do { (config, stores) = try HandlerRuntime.load(path: path, environment: environment) } catch { return fail(error.description) }
-        guard let webhooks = config.webhooks else {
-            return fail("\(path) sets no webhook_url, so there is nothing to deliver; see docs/CONFIGURATION.md, \"Webhooks\"")
+        let setup: WebhookCommandLine
+        switch WebhookCommandLine.start("deliver", raw, options: options, help: help, environment: environment) {
+        case .ready(let ready): setup = ready
+        case .exit(let status): return status
         }
+        let (arguments, stores, webhooks) = (setup.arguments, setup.stores, setup.webhooks)
         let client: WebhookClient
         do { client = try WebhookClient(webhooks) } catch { return fail(error.description) }
         let store = stores.make()
@@ -93,8 +89,5 @@ enum DeliverCommand {
         return 0
     }
 
-    static func fail(_ message: String) -> Int32 {
-        RequestLog.write("ekyc-start deliver: \(message)")
-        return 1
-    }
+    static func fail(_ message: String) -> Int32 { WebhookCommandLine.fail("deliver", message) }
 }

@@ -1,5 +1,3 @@
-import FastCGI
-
 /// `ekyc-start events`: what the operator sees of the webhook outbox, and the two things they
 /// may do with it: send one event again, and sign a body to test a receiver.
 enum EventsCommand {
@@ -30,19 +28,15 @@ enum EventsCommand {
     static let listLimit = 1_000
 
     static func run(_ raw: [String], environment: [String: String]) -> Int32 {
-        let arguments: Arguments
-        do { arguments = try Arguments(raw, options: options) } catch { return fail(error.description) }
-        if arguments.has("help") { print(help); return 0 }
-        guard arguments.positional.isEmpty else { return fail("unexpected argument '\(arguments.positional[0])'; see events --help") }
-        let path = arguments["config"] ?? environment["EKYC_CONFIG"] ?? "/etc/ekyc/ekyc.conf"
-        let config: HandlerConfig, stores: TokenStores
-        do { (config, stores) = try HandlerRuntime.load(path: path, environment: environment) } catch { return fail(error.description) }
-        guard let webhooks = config.webhooks else {
-            return fail("\(path) sets no webhook_url, so no events are kept; see docs/CONFIGURATION.md, \"Webhooks\"")
+        let setup: WebhookCommandLine
+        switch WebhookCommandLine.start("events", raw, options: options, help: help, environment: environment) {
+        case .ready(let ready): setup = ready
+        case .exit(let status): return status
         }
-        if let file = arguments["sign"] { return sign(file, timestamp: arguments["timestamp"], key: webhooks.key) }
+        let arguments = setup.arguments
+        if let file = arguments["sign"] { return sign(file, timestamp: arguments["timestamp"], key: setup.webhooks.key) }
         do {
-            let outbox = stores.make()
+            let outbox = setup.stores.make()
             if let id = arguments["redeliver"] { return try redeliver(id, outbox: outbox) }
             print(list(try outbox.undelivered(limit: listLimit + 1), now: WallClock.seconds()), terminator: "")
             return 0
@@ -92,10 +86,7 @@ enum EventsCommand {
         return 0
     }
 
-    static func fail(_ message: String) -> Int32 {
-        RequestLog.write("ekyc-start events: \(message)")
-        return 1
-    }
+    static func fail(_ message: String) -> Int32 { WebhookCommandLine.fail("events", message) }
 }
 
 extension String {

@@ -73,7 +73,7 @@ public enum HandlerMain {
         if arguments.has("version") { print("\(role.rawValue) \(version)"); return 0 }
         guard arguments.positional.isEmpty else { return fail(role, "unexpected argument '\(arguments.positional[0])'; see --help") }
 
-        let path = arguments["config"] ?? environment["EKYC_CONFIG"] ?? "/etc/ekyc/ekyc.conf"
+        let path = configPath(arguments, environment)
         if arguments.has("check-config") {
             return CheckConfig.run(role, path: path, environment: environment, online: arguments.has("online"))
         }
@@ -92,6 +92,11 @@ public enum HandlerMain {
             return fail(role, error.description)
         }
         return 0
+    }
+
+    /// `--config FILE`, else `$EKYC_CONFIG`, else the installed file.
+    static func configPath(_ arguments: Arguments, _ environment: [String: String]) -> String {
+        arguments["config"] ?? environment["EKYC_CONFIG"] ?? "/etc/ekyc/ekyc.conf"
     }
 
     static func sweep(_ role: Role, path: String, environment: [String: String]) -> Int32 {
