@@ -53,6 +53,9 @@ public final class FileLease: Lease {
             guard let open = fd else { return }
             // Emptied first, so no one reads a stale holder once the lock is gone.
             _ = ftruncate(open, 0)
+            // Unlocked explicitly: a close alone keeps the lock while a copy of the descriptor
+            // lives on (a child between fork and exec).
+            _ = flock(open, LOCK_UN)
             close(open)
             fd = nil
         }
