@@ -37,15 +37,11 @@ enum DeliverCommand {
         case .ready(let ready): setup = ready
         case .exit(let status): return status
         }
-        let (arguments, stores, webhooks) = (setup.arguments, setup.stores, setup.webhooks)
-        let client: WebhookClient
-        do { client = try WebhookClient(webhooks) } catch { return fail(error.description) }
-        let store = stores.make()
-        let deliverer = Deliverer(config: webhooks, outbox: store, store: store, send: client.send)
-        // Longer than one attempt can take, so a holder busy with a slow receiver keeps it.
-        let lease = stores.lease("deliver", ttlMilliseconds: Int64(max(30_000, 3 * webhooks.timeoutMilliseconds)))
+        let arguments = setup.arguments
+        let deliverer: Deliverer, lease: any Lease
+        do { (deliverer, lease) = try Deliverer.live(setup.webhooks, stores: setup.stores) } catch { return fail(error.description) }
         defer { lease.release() }
-        RequestLog.write("event=deliver_start url_host=\(AbsoluteURL(webhooks.url)?.host ?? "?") once=\(arguments.has("once"))")
+        RequestLog.write("event=deliver_start url_host=\(AbsoluteURL(setup.webhooks.url)?.host ?? "?") once=\(arguments.has("once"))")
 
         var waitingLogged = false
         while !signals.requested {

@@ -29,10 +29,11 @@ public struct DeliveryStats: Sendable, Equatable {
 
 /// Sends the due events of the outbox, at least once each: an event is marked delivered only
 /// after a 2xx, and anything else (another status, a timeout, a refused connection) schedules
-/// the next attempt (`DeliverySchedule`) until the event is given up. The worker loop calls
-/// `deliverDue(now:)` each round while it holds the `deliver` lease (`Lease`), so in normal
-/// operation each event reaches the receiver once; after a crash between the receiver's 2xx
-/// and the mark, it is sent again with the same id, which receivers deduplicate on.
+/// the next attempt (`DeliverySchedule`) until the event is given up. A worker loop gets a
+/// deliverer and its lease from `Deliverer.live(_:stores:)` and, each round it holds the lease,
+/// calls `deliverDue(now:proceed:)` with `proceed` renewing it, so in normal operation each event
+/// reaches the receiver once; after a crash between the receiver's 2xx and the mark, it is sent
+/// again with the same id, which receivers deduplicate on.
 ///
 /// The sender is injected: `WebhookClient` (libcurl) in the processes, a closure in tests.
 public struct Deliverer {

@@ -22,3 +22,19 @@ public final class WebhookClient {
         }
     }
 }
+
+extension Deliverer {
+    /// The name of the lease a deliverer holds while it sends.
+    public static let leaseName = "deliver"
+
+    /// What a process needs to deliver (`ekyc-start deliver`, the reconciler's loop): a
+    /// deliverer on the configured store with the libcurl sender, and the `deliver` lease, to
+    /// hold while calling `deliverDue` (`acquire` each round, `renew` in `proceed`). Its TTL
+    /// outlasts three attempts, so a holder busy with a slow receiver keeps it.
+    public static func live(_ webhooks: Webhooks, stores: TokenStores) throws(HTTPClientError) -> (Deliverer, any Lease) {
+        let client = try WebhookClient(webhooks)
+        let store = stores.make()
+        let deliverer = Deliverer(config: webhooks, outbox: store, store: store, send: client.send)
+        return (deliverer, stores.lease(leaseName, ttlMilliseconds: Int64(max(30_000, 3 * webhooks.timeoutMilliseconds))))
+    }
+}
