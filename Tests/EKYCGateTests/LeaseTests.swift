@@ -1,140 +1,108 @@
 import Foundation
 import Testing
 @testable import EKYCGate
+import RedisClient
 
-/// One holder of a store's background rounds at a time: the file lease (`flock`) and the Redis
-/// lease (`SET NX PX`, renewed and released only by its holder), and the rounds run under them.
+/// One holder at a time, through the real kernel (`flock`) and a real redis-server.
 @Suite struct LeaseTests {
-    static func directory() throws -> String {
-        let path = NSTemporaryDirectory() + "ekyc-lease-" + UUID().uuidString
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-        return path
+    enum Backend: String, CaseIterable, CustomTestStringConvertible {
+        case file, redis
+        var testDescription: String { rawValue }
     }
 
-    @Test func aFileLeaseHasOneHolderAndNamesIt() throws {
-        let directory = try Self.directory()
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        let first = FileLease(directory: directory, name: "rounds"), second = FileLease(directory: directory, name: "rounds")
-        #expect(try first.acquire())
-        #expect(try first.acquire(), "the holder renews")
-        #expect(try !second.acquire())
-        #expect(second.holder()?.hasPrefix("pid \(getpid()) on ") == true)
-        first.release()
-        #expect(try second.acquire())
-        #expect(try !first.acquire())
-    }
+    /// Makes holders of one lease; what they run on is released when the test ends.
+    final class Fixture {
+        let directory: String
+        let redis: RedisServer?
+        let backend: Backend
 
-    /// A holder killed mid-round leaves no lock behind: the kernel drops it with the process.
-    @Test func aKilledHoldersFileLeaseIsFreeAtOnce() throws {
-        let directory = try Self.directory()
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        let lease = FileLease(directory: directory, name: "rounds")
-        let holder = Process()
-        // One process holds the lock: the shell locks its own descriptor, then becomes `sleep`.
-        holder.executableURL = URL(fileURLWithPath: "/bin/sh")
-        holder.arguments = ["-c", "exec 9>>\"$0\" && flock --exclusive 9 && exec sleep 30", lease.path]
-        try holder.run()
-        var held = false
-        for _ in 0..<200 where !held {
-            held = try !lease.acquire()
-            if !held { lease.release(); usleep(10_000) }
+        init(_ backend: Backend) throws {
+            self.backend = backend
+            directory = NSTemporaryDirectory() + "ekyc-lease-" + UUID().uuidString
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            redis = backend == .redis ? try RedisServer() : nil
         }
-        #expect(held, "the other process took the lock")
-        kill(holder.processIdentifier, SIGKILL)
-        holder.waitUntilExit()
+
+        deinit { try? FileManager.default.removeItem(atPath: directory) }
+
+        func holder(ttlMilliseconds: Int64 = 30_000) -> any Lease {
+            if let redis { return RedisLease(options: redis.options, name: "deliver", ttlMilliseconds: ttlMilliseconds) }
+            return FileLease(directory: directory, name: "deliver")
+        }
+    }
+
+    @Test(arguments: Backend.allCases) func oneHolderAtATime(_ backend: Backend) throws {
+        let fixture = try Fixture(backend)
+        let a = fixture.holder(), b = fixture.holder()
+        #expect(try a.acquire())
+        #expect(try a.acquire(), "taking it again is keeping it")
+        #expect(try !b.acquire())
+        #expect(try !b.renew())
+        #expect(a.holder()?.hasPrefix(FileLease.processName) == true)
+        b.release()
+        #expect(try a.renew(), "another's release does not free it")
+        a.release()
+        #expect(try b.acquire())
+        #expect(try !a.acquire())
+    }
+
+    /// Another lease of another name is another lease.
+    @Test(arguments: Backend.allCases) func namesAreApart(_ backend: Backend) throws {
+        let fixture = try Fixture(backend)
+        let deliver = fixture.holder()
+        let reconcile: any Lease = fixture.redis.map { RedisLease(options: $0.options, name: "reconcile", ttlMilliseconds: 30_000) }
+            ?? FileLease(directory: fixture.directory, name: "reconcile")
+        #expect(try deliver.acquire() && reconcile.acquire())
+    }
+
+    /// A Redis holder that keeps renewing keeps the lease past its TTL; one that stops (it
+    /// died, or paused too long) loses it to the next, and learns so at its next renewal.
+    @Test func aRedisLeaseLivesWhileRenewedAndPassesOnAfterItsTTL() throws {
+        let fixture = try Fixture(.redis)
+        let a = fixture.holder(ttlMilliseconds: 400), b = fixture.holder(ttlMilliseconds: 400)
+        #expect(try a.acquire())
+        for _ in 0..<6 {
+            Thread.sleep(forTimeInterval: 0.15)
+            #expect(try a.renew())
+            #expect(try !b.acquire())
+        }
+        Thread.sleep(forTimeInterval: 0.6)
+        #expect(try b.acquire())
+        #expect(try !a.renew())
+        #expect(try !a.acquire())
+    }
+
+    /// A holder killed with SIGKILL never releases: the kernel drops its `flock` and the next
+    /// holder takes the lease at once. The holder is another process taking the same kind of
+    /// lock on the same file (Python's fcntl.flock), as a second `ekyc-start deliver` would.
+    @Test func aFileLeaseOfAKilledProcessIsFreeAtOnce() throws {
+        let fixture = try Fixture(.file)
+        let lease = FileLease(directory: fixture.directory, name: "deliver")
+        let child = Process()
+        child.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+        child.arguments = ["-c", "import fcntl, sys, time; f = open(sys.argv[1], 'a'); fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB); "
+                           + "print('locked', flush=True); time.sleep(60)", lease.path]
+        let output = Pipe()
+        child.standardOutput = output
+        try child.run()
+        defer { if child.isRunning { kill(child.processIdentifier, SIGKILL) } }
+        // It prints once it holds the lock (the line may come in more than one read).
+        #expect(String(decoding: output.fileHandleForReading.availableData, as: UTF8.self).hasPrefix("lock"))
+        #expect(try !lease.acquire())
+        kill(child.processIdentifier, SIGKILL)
+        child.waitUntilExit()
         #expect(try lease.acquire())
     }
 
-    /// Nodes racing for the lease over and over: never two holders at once.
-    @Test func twoRedisLeasesNeverBothHold() throws {
-        let server = try RedisServer()
-        let leases = (0..<6).map { _ in RedisLease(options: server.options, name: "rounds", ttlMilliseconds: 5_000) }
-        final class Holders: @unchecked Sendable {
-            let lock = NSLock()
-            var now = 0, most = 0, rounds = 0
-            func change(_ by: Int) {
-                lock.lock()
-                now += by
-                most = max(most, now)
-                if by > 0 { rounds += 1 }
-                lock.unlock()
-            }
-        }
-        let holders = Holders()
-        DispatchQueue.concurrentPerform(iterations: leases.count) { index in
-            for _ in 0..<40 {
-                guard (try? leases[index].acquire()) == true else { continue }
-                holders.change(1)
-                usleep(200)
-                holders.change(-1)
-                leases[index].release()
-            }
-        }
-        #expect(holders.most == 1 && holders.rounds > 0)
-    }
-
-    /// A holder that dies stops renewing: its lease ends after the time to live and another
-    /// takes it; the old holder can then neither renew nor release the new one's lease.
-    @Test func aKilledHoldersRedisLeaseExpires() throws {
-        let server = try RedisServer()
-        let dead = RedisLease(options: server.options, name: "rounds", ttlMilliseconds: 300)
-        let next = RedisLease(options: server.options, name: "rounds", ttlMilliseconds: 300)
-        #expect(try dead.acquire())
+    /// A holder on another node that died holding the lease (its key set, no one renewing).
+    @Test func aRedisLeaseOfADeadHolderPassesOnAfterItsTTL() throws {
+        let fixture = try Fixture(.redis)
+        let redis = try #require(fixture.redis)
+        _ = try redis.connection().command("SET", RedisLease.keyPrefix + "deliver", "node-b:4242:0badc0ffee00", "PX", "300")
+        let next = fixture.holder(ttlMilliseconds: 300)
         #expect(try !next.acquire())
-        #expect(next.holder() == dead.name)
-        usleep(450_000)
+        #expect(next.holder() == "node-b:4242:0badc0ffee00")
+        Thread.sleep(forTimeInterval: 0.5)
         #expect(try next.acquire())
-        #expect(try !dead.acquire())
-        dead.release()
-        #expect(next.holder() == next.name)
-    }
-
-    /// A living holder renews before each task: its lease outlasts many times its time to live.
-    @Test func aRenewedRedisLeaseStaysWithItsHolder() throws {
-        let server = try RedisServer()
-        let holder = RedisLease(options: server.options, name: "rounds", ttlMilliseconds: 300)
-        let other = RedisLease(options: server.options, name: "rounds", ttlMilliseconds: 300)
-        for _ in 0..<8 {
-            #expect(try holder.acquire())
-            #expect(try !other.acquire())
-            usleep(120_000)
-        }
-        holder.release()
-        #expect(try other.acquire())
-    }
-
-    /// The loop's contract: the reconciler first, then the after-round tasks, each with the
-    /// lease; a second process meanwhile is told who holds it and runs nothing.
-    @Test func aRoundRunsItsTasksInOrderUnderTheLease() throws {
-        let directory = try Self.directory()
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        var ran: [String] = []
-        let other = FileLease(directory: directory, name: "rounds")
-        var otherOutcome: LeasedRounds.Outcome?
-        let reconcile = RoundTask(name: "reconcile") { _ in
-            ran.append("reconcile")
-            otherOutcome = LeasedRounds(lease: other, tasks: [RoundTask(name: "x") { _ in ran.append("x"); return ("", false) }],
-                                        roundMilliseconds: 1_000).round()
-            return ("event=reconcile", false)
-        }
-        let deliver = RoundTask(name: "deliver") { _ in ran.append("deliver"); return ("event=deliver", true) }
-        let rounds = LeasedRounds(lease: FileLease(directory: directory, name: "rounds"), tasks: [reconcile, deliver], roundMilliseconds: 1_000)
-        #expect(rounds.round() == .ran(failed: true))
-        #expect(ran == ["reconcile", "deliver"])
-        guard case .held(let holder)? = otherOutcome else { Issue.record("the second process ran"); return }
-        #expect(holder?.contains("pid \(getpid())") == true)
-        #expect(LeasedRounds.line(.held(by: holder))?.contains("event=round_skipped reason=\"the lease is held by pid") == true)
-    }
-
-    /// The loop mode: a round per interval until the stop signal, then the lease is free.
-    @Test func theLoopRunsUntilStoppedAndReleasesTheLease() throws {
-        let directory = try Self.directory()
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        var rounds = 0, pauses: [Int64] = []
-        let loop = LeasedRounds(lease: FileLease(directory: directory, name: "rounds"),
-                                tasks: [RoundTask(name: "reconcile") { _ in rounds += 1; return ("", false) }], roundMilliseconds: 1_000)
-        loop.run(intervalMilliseconds: 30_000) { wait in pauses.append(wait); return pauses.count < 3 }
-        #expect(rounds == 3 && pauses == [30_000, 30_000, 30_000])
-        #expect(try FileLease(directory: directory, name: "rounds").acquire())
     }
 }

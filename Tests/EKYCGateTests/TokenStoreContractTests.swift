@@ -12,7 +12,8 @@ import Testing
 
     /// A store of one backend plus what it runs on; released when the test ends.
     final class Fixture {
-        let store: any TokenStore
+        /// Each store is also its outbox (`EventOutboxContractTests`).
+        let store: any TokenStore & DeliveryQueue
         private let directory: String?
         private let redis: RedisServer?
 
@@ -184,9 +185,9 @@ import Testing
     }
 }
 
-extension TokenStore {
+extension TokenStore where Self: DeliveryQueue {
     /// Another instance on the same data: a second worker's Redis connection.
-    func sibling() -> any TokenStore {
+    func sibling() -> any TokenStore & DeliveryQueue {
         if let redis = self as? RedisTokenStore { return RedisTokenStore(options: redis.options, quota: redis.quota) }
         return self
     }

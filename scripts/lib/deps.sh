@@ -12,8 +12,8 @@
 # libfcgi-bin (cgi-fcgi), spawn-fcgi and fcgiwrap are the everyday FastCGI tools the install tests
 # run the handlers under; libhiredis-dev is the C client of the Redis token store and redis-server
 # the Redis the tests start on a loopback port of their own. php-cli and nodejs run the README's
-# link-signing snippets (docs/snippets/) in the tests, as a merchant's app would. The packages' own
-# services stay stopped (policy-rc.d, below).
+# link-signing and webhook-verifying snippets (docs/snippets/) in the tests, as a merchant's app
+# and backend would. The packages' own services stay stopped (policy-rc.d, below).
 DEPS_APT_PACKAGES=(nginx libfcgi-dev libcurl4-openssl-dev libssl-dev pkg-config curl openssl python3-venv
                    chromium chromium-driver fonts-wqy-microhei libfcgi-bin spawn-fcgi fcgiwrap
                    libhiredis-dev redis-server php-cli nodejs)

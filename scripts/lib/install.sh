@@ -31,7 +31,8 @@ install_paths() {
   # Debian's nginx.conf includes conf.d/*.conf at the http level: the handlers' upstreams go there.
   NGINXCONFD=$p/etc/nginx/conf.d
   UNITS=(ekyc-start.socket ekyc-start.service ekyc-callback.socket ekyc-callback.service
-         ekyc-sweep.service ekyc-sweep.timer ekyc-reconcile.service ekyc-reconcile.timer)
+         ekyc-sweep.service ekyc-sweep.timer ekyc-reconcile.service ekyc-reconcile.timer
+         ekyc-deliver.service)
   BINARIES=(ekyc-start ekyc-callback)
 }
 

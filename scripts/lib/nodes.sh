@@ -40,7 +40,8 @@ proc-title-template "{title} {listen-addr} {server-mode} {config-file}"
 CONF
   chmod 600 "$run/redis/redis.conf"
 
-  local vars=(RUN_DIR="$run" SITE_PORT="$EKYC_NODES_PORT" API_PORT="$EKYC_API_PORT" PAGE_PORT="$EKYC_PAGE_PORT")
+  local vars=(RUN_DIR="$run" SITE_PORT="$EKYC_NODES_PORT" API_PORT="$EKYC_API_PORT" PAGE_PORT="$EKYC_PAGE_PORT"
+    WEBHOOK_PORT="$EKYC_WEBHOOK_PORT")
   for node in "${NODES[@]}"; do
     mkdir -p "$run/nodes/$node"
     chmod 755 "$run/nodes/$node"

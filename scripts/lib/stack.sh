@@ -1,13 +1,16 @@
 # shellcheck shell=bash
 # The local stack: ekyc-sandbox, ekyc-start and ekyc-callback on unix sockets behind one nginx,
-# all inside one RUN_DIR. Sourced by scripts/demo and scripts/test.
+# the webhook deliverer (ekyc-start deliver) and the demo shop's webhook receiver, all inside one
+# RUN_DIR. Sourced by scripts/demo and scripts/test.
 #
 #   stack_prepare ROOT RUN_DIR          render configs, TLS material, secret file, site into RUN_DIR
-#   stack_start RUN_DIR BIN_DIR         start the three binaries and nginx, wait until they answer
+#   stack_start RUN_DIR BIN_DIR         start the three binaries, nginx, the receiver and the
+#                                       deliverer, wait until they answer
 #   stack_stop RUN_DIR                  stop what stack_start started, by its recorded PIDs
 #
 # Ports (127.0.0.1 only): EKYC_SITE_PORT (merchant site, 8080), EKYC_API_PORT (sandbox API over
-# TLS, 8443), EKYC_PAGE_PORT (sandbox eKYC page, 8081).
+# TLS, 8443), EKYC_PAGE_PORT (sandbox eKYC page, 8081), EKYC_WEBHOOK_PORT (the demo shop's
+# webhook receiver, 8083; its page is also the site's /webhooks/).
 #
 # When run as root, nginx's workers run as `nobody`: everything they read (site files, sockets)
 # lives in RUN_DIR, which is world-traversable, and the sockets are mode 0666.
@@ -18,15 +21,22 @@ source "$(dirname "${BASH_SOURCE[0]}")/certs.sh"
 : "${EKYC_SITE_PORT:=8080}"
 : "${EKYC_API_PORT:=8443}"
 : "${EKYC_PAGE_PORT:=8081}"
+: "${EKYC_WEBHOOK_PORT:=8083}"
 
 # The demo's API key pair. It means nothing outside the sandbox, which accepts only this pair.
 STACK_SECRET_ID=AKIDekycGateDemo0000000000000000demo
 STACK_SECRET_KEY=ekycGateDemoSecretKey00000000000
 # The key the demo merchant app would sign start links with (see README, "Signed start links").
 STACK_LINK_KEY=ekycGateDemoLinkKey0000000000000000000000000000
+# The key webhooks are signed with; the demo receiver reads it from the same secret file.
+STACK_WEBHOOK_KEY=ekycGateDemoWebhookKey000000000000000000000000
 
 # service name -> binary; each listens on RUN_DIR/<name>.sock and logs to RUN_DIR/logs/<name>.log.
 STACK_SERVICES=(sandbox start callback)
+# Started after nginx, without a socket: the demo shop's webhook receiver and the deliverer that
+# posts to it. Each logs to RUN_DIR/logs/<name>.log.
+STACK_WORKERS=(webhook-receiver deliver)
+STACK_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 
 stack_binary() { echo "ekyc-$1"; }
 stack_config() { if [ "$1" = sandbox ]; then echo sandbox.conf; else echo ekyc.conf; fi; }
@@ -78,12 +88,13 @@ stack_prepare() {
 
   (
     umask 077
-    printf '# Demo credentials (sandbox only).\nsecret_id = %s\nsecret_key = %s\nlink_key = %s\n' \
-      "$STACK_SECRET_ID" "$STACK_SECRET_KEY" "$STACK_LINK_KEY" >"$run/secret.conf"
+    printf '# Demo credentials (sandbox only).\nsecret_id = %s\nsecret_key = %s\nlink_key = %s\nwebhook_key = %s\n' \
+      "$STACK_SECRET_ID" "$STACK_SECRET_KEY" "$STACK_LINK_KEY" "$STACK_WEBHOOK_KEY" >"$run/secret.conf"
   )
   chmod 600 "$run/secret.conf"
 
-  local vars=(RUN_DIR="$run" SITE_PORT="$EKYC_SITE_PORT" API_PORT="$EKYC_API_PORT" PAGE_PORT="$EKYC_PAGE_PORT")
+  local vars=(RUN_DIR="$run" SITE_PORT="$EKYC_SITE_PORT" API_PORT="$EKYC_API_PORT" PAGE_PORT="$EKYC_PAGE_PORT"
+    WEBHOOK_PORT="$EKYC_WEBHOOK_PORT")
   stack_render "$root/demo/ekyc.conf.in" "$run/ekyc.conf" "${vars[@]}"
   if [ "${EKYC_STACK_UNMETERED:-}" = 1 ]; then stack_unmetered_config >>"$run/ekyc.conf"; fi
   stack_render "$root/demo/sandbox.conf.in" "$run/sandbox.conf" "${vars[@]}" SANDBOX_RATE_LIMIT="${EKYC_SANDBOX_RATE_LIMIT:-on}"
@@ -156,6 +167,22 @@ stack_start() {
   echo $! >"$run/pids/nginx.pid"
   disown $!
   stack_wait_http "$run" || { stack_logs_tail "$run"; return 1; }
+
+  # The receiver first, so the deliverer's first round finds it listening.
+  /usr/bin/python3 "$STACK_ROOT/demo/webhook-receiver.py" --port "$EKYC_WEBHOOK_PORT" --secret-file "$run/secret.conf" \
+    </dev/null >>"$run/logs/webhook-receiver.log" 2>&1 &
+  echo $! >"$run/pids/webhook-receiver.pid"
+  disown $!
+  local tries
+  for ((tries = 0; ; tries++)); do
+    stack_alive_or_fail "$run" webhook-receiver || { stack_logs_tail "$run"; return 1; }
+    [ "$(stack_http_status "http://127.0.0.1:$EKYC_WEBHOOK_PORT/")" = 200 ] && break
+    ((tries < 100)) || { echo "stack: the webhook receiver does not answer on :$EKYC_WEBHOOK_PORT" >&2; return 1; }
+    sleep 0.1
+  done
+  "${clean_env[@]}" "$bin/ekyc-start" deliver --config "$run/ekyc.conf" </dev/null >>"$run/logs/deliver.log" 2>&1 &
+  echo $! >"$run/pids/deliver.pid"
+  disown $!
 }
 
 # While starting, a child may not have exec'd its program yet (its command line is still this
@@ -222,7 +249,7 @@ stack_wait_http() {
 # stack_running RUN_DIR : every started process is still alive (else names the one that is not).
 stack_running() {
   local run=$1 name
-  for name in "${STACK_SERVICES[@]}" nginx; do
+  for name in "${STACK_SERVICES[@]}" nginx "${STACK_WORKERS[@]}"; do
     stack_alive_or_fail "$run" "$name" || return 1
   done
 }
@@ -231,7 +258,7 @@ stack_stop() {
   local run=$1 pidfile pid name tries
   local pids=()
   # nginx first, so no request reaches a handler that is going away.
-  for name in nginx "${STACK_SERVICES[@]}"; do
+  for name in nginx "${STACK_SERVICES[@]}" "${STACK_WORKERS[@]}"; do
     pidfile="$run/pids/$name.pid"
     [ -f "$pidfile" ] || continue
     pid=$(cat "$pidfile")

@@ -13,7 +13,8 @@ from installed import (AS_ROOT, NGINX_USER, SERVICE_GROUP, SERVICE_USER, fill_co
                        run_as_service_user, run_script, set_key, tree, unit)
 
 UNITS = ["ekyc-start.socket", "ekyc-start.service", "ekyc-callback.socket", "ekyc-callback.service",
-         "ekyc-sweep.service", "ekyc-sweep.timer", "ekyc-reconcile.service", "ekyc-reconcile.timer"]
+         "ekyc-sweep.service", "ekyc-sweep.timer", "ekyc-reconcile.service", "ekyc-reconcile.timer",
+         "ekyc-deliver.service"]
 
 
 @pytest.fixture
@@ -98,6 +99,9 @@ def test_units_pass_systemd_analyze_verify(stack, prefix):
     assert reconcile["Type"] == ["oneshot"] and reconcile["User"] == ["ekyc"]
     assert reconcile["ReadWritePaths"] == ["%s/var/lib/ekyc" % prefix]
     assert unit(units / "ekyc-reconcile.timer")["OnCalendar"] == ["minutely"]
+    deliver = unit(units / "ekyc-deliver.service")
+    assert deliver["ExecStart"] == ["%s/usr/local/bin/ekyc-start deliver --config %s/etc/ekyc/ekyc.conf" % (prefix, prefix)]
+    assert deliver["User"] == ["ekyc"] and deliver["ReadWritePaths"] == ["%s/var/lib/ekyc" % prefix]
     # systemd's own rating of the sandboxing: "OK" or better (under 4.0 of 10).
     for name in ("ekyc-start.service", "ekyc-reconcile.service"):
         security = subprocess.run(["systemd-analyze", "security", "--offline=true", "--threshold=40", "--no-pager",
@@ -138,6 +142,8 @@ def test_every_commented_default_is_valid(stack, prefix):
     install(stack, prefix)
     fill_config(stack, prefix)
     set_key(prefix / "etc/ekyc/secret.conf", "link_key", stack.link_key)
+    # webhook_url, once uncommented, needs the key its comment asks for.
+    set_key(prefix / "etc/ekyc/secret.conf", "webhook_key", stack.webhook_key)
     config = prefix / "etc/ekyc/ekyc.conf"
     lines = []
     for line in config.read_text().splitlines():

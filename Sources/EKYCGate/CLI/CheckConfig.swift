@@ -11,7 +11,7 @@ enum CheckConfig {
     static func run(_ role: HandlerMain.Role, path: String, environment: [String: String], online: Bool) -> Int32 {
         let name = role.rawValue
         let config: HandlerConfig
-        let store: any TokenStore
+        let store: any TokenStore & DeliveryQueue
         do {
             let stores: TokenStores
             (config, stores) = try HandlerRuntime.load(path: path, environment: environment)
@@ -39,6 +39,15 @@ enum CheckConfig {
             print("\(name): signed links are \(config.requireSignedLink ? "required" : "accepted") (link_key of \(key.utf8.count) bytes)")
         }
         if let warning = endpointWarning(config) { print("\(name): warning: \(warning)") }
+        if let webhooks = config.webhooks {
+            switch outboxSummary(store) {
+            case .success(let summary):
+                print("\(name): webhooks go to \(webhooks.url) (webhook_key of \(webhooks.key.utf8.count) bytes); \(summary)")
+            case .failure(let error):
+                print("\(name): webhook outbox is NOT ok: \(error) — check that the handlers' user owns the store")
+                failed = true
+            }
+        }
         if online {
             switch onlineCheck(config) {
             case nil: print("\(name): API \(config.endpoint.url) accepted a signed call with SecretId \(config.credentials.secretId.prefix(8))…")
@@ -80,6 +89,19 @@ enum CheckConfig {
         } catch {
             try? store.remove(token: token)
             return "\(error.description) — check that the handlers' user owns the directory and the disk has room"
+        }
+    }
+
+    /// How many events wait, and how many of them were given up (they need an operator).
+    static func outboxSummary(_ outbox: any DeliveryQueue) -> Result<String, StoreError> {
+        do {
+            let waiting = try outbox.undelivered(limit: EventsCommand.listLimit)
+            let givenUp = waiting.filter { $0.givenUpAt != nil }.count
+            var text = "\(waiting.count) event(s) not delivered"
+            if givenUp > 0 { text += ", \(givenUp) given up (ekyc-start events)" }
+            return .success(text)
+        } catch {
+            return .failure(error)
         }
     }
 

@@ -49,10 +49,12 @@ public enum HandlerMain {
         Configuration keys are listed in docs/CONFIGURATION.md; every value is checked at start-up.
         Environment: EKYC_<KEY> overrides a key; TENCENTCLOUD_SECRET_ID / TENCENTCLOUD_SECRET_KEY give the API key pair.
         """
-        text += "\n\nSubcommands:\n  \(role.rawValue) sweep [--config FILE]   remove records past their 3-day retention and temp files of dead writers (run from cron or a timer; a Redis store needs none: Redis expires records)"
+        text += "\n\nSubcommands:\n  \(role.rawValue) sweep [--config FILE]   remove records past their 3-day retention, webhook events a day after that, and temp files of dead writers (run from cron or a timer; a Redis store needs none: Redis expires records)"
         if role == .start {
             text += "\n  \(role.rawValue) reconcile [--once]    ask Tencent about verifications no browser came back for and store their results (see '\(role.rawValue) reconcile --help')"
             text += "\n  \(role.rawValue) sign …                print every TC3 signing stage (see '\(role.rawValue) sign --help')"
+            text += "\n  \(role.rawValue) deliver [--once]      send the signed webhooks of final results to webhook_url (see '\(role.rawValue) deliver --help')"
+            text += "\n  \(role.rawValue) events [--redeliver ID]  list the webhook events not delivered yet, or send one again (see '\(role.rawValue) events --help')"
         }
         return text + "\n"
     }
@@ -61,6 +63,8 @@ public enum HandlerMain {
     public static func run(_ role: Role, arguments raw: [String], environment: [String: String]) -> Int32 {
         if role == .start, raw.first == "sign" { return runSign(Array(raw.dropFirst())) }
         if role == .start, raw.first == "reconcile" { return ReconcileCommand.run(Array(raw.dropFirst()), environment: environment) }
+        if role == .start, raw.first == "deliver" { return DeliverCommand.run(Array(raw.dropFirst()), environment: environment) }
+        if role == .start, raw.first == "events" { return EventsCommand.run(Array(raw.dropFirst()), environment: environment) }
         let sweeping = raw.first == "sweep"
         let raw = sweeping ? Array(raw.dropFirst()) : raw
         let arguments: Arguments
@@ -71,7 +75,7 @@ public enum HandlerMain {
         if arguments.has("version") { print("\(role.rawValue) \(version)"); return 0 }
         guard arguments.positional.isEmpty else { return fail(role, "unexpected argument '\(arguments.positional[0])'; see --help") }
 
-        let path = arguments["config"] ?? environment["EKYC_CONFIG"] ?? "/etc/ekyc/ekyc.conf"
+        let path = configPath(arguments, environment)
         if arguments.has("check-config") {
             return CheckConfig.run(role, path: path, environment: environment, online: arguments.has("online"))
         }
@@ -93,14 +97,22 @@ public enum HandlerMain {
         return 0
     }
 
+    /// `--config FILE`, else `$EKYC_CONFIG`, else the installed file.
+    static func configPath(_ arguments: Arguments, _ environment: [String: String]) -> String {
+        arguments["config"] ?? environment["EKYC_CONFIG"] ?? "/etc/ekyc/ekyc.conf"
+    }
+
     static func sweep(_ role: Role, path: String, environment: [String: String]) -> Int32 {
         do {
             let (config, stores) = try HandlerRuntime.load(path: path, environment: environment)
-            let removed = try stores.make().sweep(now: WallClock.seconds())
+            let store = stores.make()
+            let now = WallClock.seconds()
+            let removed = try store.sweep(now: now)
+            let events = try store.sweepEvents(now: now)
             if config.redis != nil {
-                print("nothing to sweep: Redis removes each record when its TTL ends")
+                print("nothing to sweep: Redis removes each record and webhook event when its TTL ends (\(events) expired event(s) left the pending set)")
             } else {
-                print("swept \(removed) expired record(s) and stale temp file(s) from \(config.storeDirectory)")
+                print("swept \(removed) expired record(s) and stale temp file(s), and \(events) webhook event file(s), from \(config.storeDirectory)")
             }
             return 0
         } catch let error as ConfigError {

@@ -104,8 +104,11 @@ public final class HandlerRuntime: Sendable {
             let handler = StartHandler(config: config, api: api, store: store, limiter: limiter)
             serve = { handler.handle($0) }
         case .callback:
+            // With webhooks on, every final result this handler records enqueues its event in
+            // the store's outbox, for `ekyc-start deliver` (or the reconciler) to send.
             let handler = CallbackHandler(config: config, api: api, store: store, finals: generation.finals,
-                                          pendingAnswers: generation.pendingAnswers, limiter: limiter)
+                                          pendingAnswers: generation.pendingAnswers, limiter: limiter,
+                                          events: config.webhooks == nil ? nil : store)
             serve = { handler.handle($0) }
         }
         return { request in

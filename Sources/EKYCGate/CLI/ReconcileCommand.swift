@@ -83,7 +83,7 @@ enum ReconcileCommand {
         // A Redis lease outlives the longest gap between two renewals: a task, and the pause
         // between two rounds.
         let ttl = 2 * (roundMilliseconds + (once ? 0 : interval * 1000))
-        let rounds = LeasedRounds(lease: stores.lease(name: leaseName, ttlMilliseconds: ttl),
+        let rounds = LeasedRounds(lease: stores.lease(leaseName, ttlMilliseconds: ttl),
                                   tasks: [reconcile] + afterRound(config: config, stores: stores),
                                   roundMilliseconds: roundMilliseconds)
         if once {

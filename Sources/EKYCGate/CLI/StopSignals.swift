@@ -3,10 +3,10 @@ import Glibc
 #endif
 import FastCGI
 
-/// SIGTERM and SIGINT for a background loop: a request to stop at the next pause, never in the
-/// middle of a store write. The signals are blocked and waited for with `sigtimedwait` where the
-/// loop would sleep anyway, so a stop ends the wait at once and a round in progress ends at its
-/// next step.
+/// SIGTERM and SIGINT for a command that works in rounds (`ekyc-start reconcile`, `deliver`): a
+/// request to stop at the next pause, never in the middle of a store write or a POST. The
+/// signals are blocked and waited for with `sigtimedwait` where the loop would sleep anyway, so
+/// a stop ends the wait at once and the step in progress is always finished.
 final class StopSignals {
     private var signals = sigset_t()
     private(set) var received = false
@@ -16,6 +16,16 @@ final class StopSignals {
         sigaddset(&signals, SIGTERM)
         sigaddset(&signals, SIGINT)
         pthread_sigmask(SIG_BLOCK, &signals, nil)
+        // A receiver that closes its connection must not kill the process.
+        signal(SIGPIPE, SIG_IGN)
+    }
+
+    /// True once a stop signal has arrived, taken or still pending.
+    var requested: Bool {
+        if received { return true }
+        var pending = sigset_t()
+        sigpending(&pending)
+        return sigismember(&pending, SIGTERM) == 1 || sigismember(&pending, SIGINT) == 1
     }
 
     /// Waits `milliseconds` (0: only looks); false once a stop signal has come.
@@ -34,4 +44,7 @@ final class StopSignals {
             if errno == EAGAIN || left == 0 { return true }
         }
     }
+
+    /// Waits up to `milliseconds`; true when a stop signal arrived meanwhile.
+    func wait(milliseconds: Int) -> Bool { !pause(Int64(milliseconds)) }
 }

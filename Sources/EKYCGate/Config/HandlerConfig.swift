@@ -49,6 +49,8 @@ public struct HandlerConfig: Sendable {
     public var bodyMemoryLimit: Int
     /// When `ekyc-start reconcile` asks about verifications, and its share of the budget.
     public var reconcile: ReconcileSettings
+    /// Signed webhooks of final results; nil when `webhook_url` is unset.
+    public var webhooks: Webhooks?
 
     public static let knownKeys: Set<String> = Set([
         "secret_file", "secret_id", "secret_key", "endpoint", "region", "ca_file", "connect_timeout_ms", "timeout_ms",
@@ -57,7 +59,7 @@ public struct HandlerConfig: Sendable {
         "redis_password_file", "redis_connect_timeout_ms", "redis_timeout_ms", "store_max_records", "store_max_bytes",
         "browser_images", "start_url",
     ]).union(WebVerificationConfig.configKeys).union(Limits.configKeys)
-        .union(ReconcileSettings.configKeys)
+        .union(ReconcileSettings.configKeys).union(Webhooks.configKeys)
 
     public init(file: ConfigFile, environment: [String: String]) throws(ConfigError) {
         try file.rejectUnknownKeys(Self.knownKeys)
@@ -149,5 +151,6 @@ public struct HandlerConfig: Sendable {
             throw ConfigError("\(file.origin(of: "body_memory_limit")): body_memory_limit = \(bodyMemoryLimit) is below max_body_bytes = \(maxBodyBytes), so the largest upload could never be read; raise body_memory_limit or lower max_body_bytes")
         }
         reconcile = try ReconcileSettings(config: file)
+        webhooks = try Webhooks(config: file, key: secrets.webhookKey, linkKey: linkKey)
     }
 }

@@ -193,21 +193,8 @@ public struct CallbackHandler {
     /// `media`, when given, adds the face images, video and OCR results of that API answer.
     static func resultAnswer(_ record: TokenRecord, live: GetResultResponse? = nil, media: GetResultResponse? = nil,
                              retryAfter: Int64 = Limits.defaults.pendingRecheckSeconds) -> HTTPResponse {
-        let stored = record.result
-        let attempts = stored?.attempts ?? live?.verificationDetailList ?? []
-        var fields: [(String, JSONValue)] = [
-            ("token", .string(record.token)),
-            ("status", .string(record.status.rawValue)),
-            ("errorCode", .optional(stored?.errorCode)),
-            ("errorMsg", .optional(stored?.errorMsg)),
-        ]
-        if record.status == .failed { fields.append(("reason", .optional(stored?.reason))) }
-        if record.status == .expired { fields.append(("reason", .string(ResultReason.expired.rawValue))) }
-        fields += [
-            ("extra", .optional(record.extra)),
-            ("attempts", .array(attempts.map(attemptJSON))),
-            ("requestId", .optional(stored?.requestId ?? live?.requestId)),
-        ]
+        var fields: [(String, JSONValue)] = [("token", .string(record.token))]
+        fields += verdictFields(record) + [("extra", .optional(record.extra))] + detailFields(record, live: live)
         if let media {
             fields += [
                 ("bestFrameBase64", .optional(media.bestFrameBase64)),
@@ -223,6 +210,29 @@ public struct CallbackHandler {
         case .passed, .failed:
             return Answers.json(200, .object(fields))
         }
+    }
+
+    /// What the verification came to: `status`, `errorCode`, `errorMsg` and, when it failed or
+    /// expired, `reason`. Shared with the webhook's `data` (`WebhookPayload`).
+    static func verdictFields(_ record: TokenRecord) -> [(String, JSONValue)] {
+        let stored = record.result
+        var fields: [(String, JSONValue)] = [
+            ("status", .string(record.status.rawValue)),
+            ("errorCode", .optional(stored?.errorCode)),
+            ("errorMsg", .optional(stored?.errorMsg)),
+        ]
+        if record.status == .failed { fields.append(("reason", .optional(stored?.reason))) }
+        if record.status == .expired { fields.append(("reason", .string(ResultReason.expired.rawValue))) }
+        return fields
+    }
+
+    /// How it came to that: `attempts` and Tencent's `requestId`. Shared with the webhook's `data`.
+    static func detailFields(_ record: TokenRecord, live: GetResultResponse? = nil) -> [(String, JSONValue)] {
+        let stored = record.result
+        return [
+            ("attempts", .array((stored?.attempts ?? live?.verificationDetailList ?? []).map(attemptJSON))),
+            ("requestId", .optional(stored?.requestId ?? live?.requestId)),
+        ]
     }
 
     static func ocrJSON(_ result: OCRResult) -> JSONValue {

@@ -9,6 +9,8 @@ import Synchronization
 public final class MemoryTokenStore: TokenStore {
     public let quota: StoreQuota
     private let records = Mutex<[String: TokenRecord]>([:])
+    /// The outbox (`MemoryTokenStore+EventOutbox.swift`), by event id.
+    let events = Mutex<[String: VerificationEvent]>([:])
 
     public init(quota: StoreQuota = .off) {
         self.quota = quota

@@ -50,7 +50,7 @@ public final class RedisTokenStore: TokenStore {
 
     public let options: RedisOptions
     public let quota: StoreQuota
-    private let clock: @Sendable () -> Int64
+    let clock: @Sendable () -> Int64
     private let session = Mutex<Session?>(nil)
 
     /// A live connection and the SHA-1 Redis gave the write-once script on it (`SCRIPT LOAD`).

@@ -34,23 +34,25 @@ public enum TokenStores: Sendable {
         return .redis(redis, config.storeQuota)
     }
 
-    public func make() -> any TokenStore { makeWithLimiter().store }
+    public func make() -> any TokenStore & DeliveryQueue { makeWithLimiter().store }
 
-    /// The lease of the store's background rounds (`LeasedRounds`): a lock file beside the
-    /// records, or a key in the same Redis, so it spans exactly who shares the records.
-    public func lease(name: String, ttlMilliseconds: Int64) -> any Lease {
-        switch self {
-        case .file(let store, _): FileLease(directory: store.directory, name: name)
-        case .redis(let options, _): RedisLease(options: options, name: name, ttlMilliseconds: ttlMilliseconds)
-        }
-    }
-
-    /// A worker's store and the limiter that goes with it (for Redis, one connection serves both).
-    public func makeWithLimiter() -> (store: any TokenStore, limiter: any RateLimiter) {
+    /// A worker's store and the limiter that goes with it (for Redis, one connection serves
+    /// both). The store is also its outbox of webhook events.
+    public func makeWithLimiter() -> (store: any TokenStore & DeliveryQueue, limiter: any RateLimiter) {
         switch self {
         case .file(let store, let limiter): (store, limiter)
         case let .redis(options, quota):
             { (redis: RedisTokenStore) in (redis, redis) }(RedisTokenStore(options: options, quota: quota))
+        }
+    }
+
+    /// The lease named `name` where this store's processes meet: a `flock` in the store
+    /// directory, or a key on the Redis every node uses (expiring after `ttlMilliseconds`
+    /// unless renewed; a file lease needs no TTL, the kernel drops it with its holder).
+    public func lease(_ name: String, ttlMilliseconds: Int64) -> any Lease {
+        switch self {
+        case .file(let store, _): FileLease(directory: store.directory, name: name)
+        case .redis(let options, _): RedisLease(options: options, name: name, ttlMilliseconds: ttlMilliseconds)
         }
     }
 }
