@@ -117,7 +117,9 @@ def test_two_reconcilers_started_at_once_run_one_round(stack):
         held = [output for output in outputs if "event=round_skipped" in output]
         assert len(ran) == 1 and len(held) == 1, outputs
         assert round_fields(ran[0])["checked"] == "2"
-        assert re.search(r'reason="the lease is held by pid \d+ on ', held[0]), held[0]
+        # The holder names itself (host:pid) once it has written its name; a look in between
+        # says only that another process holds it.
+        assert re.search(r'reason="the lease is held by ([^"]+:\d+|another process)"', held[0]), held[0]
         assert calls.count(GET) == 2
 
 
