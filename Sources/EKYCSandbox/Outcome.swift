@@ -1,3 +1,5 @@
+import EKYCGate
+
 /// What the tester chose on the sandbox page, each with the codes Tencent's page would report.
 public enum Outcome: String, Sendable, CaseIterable {
     case pass
@@ -44,7 +46,7 @@ public enum Outcome: String, Sendable, CaseIterable {
     }
 }
 
-/// Tencent's texts for the business codes the sandbox produces (ekyc-api.md §3.4).
+/// The business codes the sandbox produces itself (ekyc-api.md §3.4).
 public enum ResultCode {
     public static let success = 0
     public static let alreadyCompleted = 14
@@ -53,18 +55,6 @@ public enum ResultCode {
     /// Every code `message` has its own text for (the page translates these).
     static let pageCodes = [0, 14, 15, 16, 1005, 1409, 1410, 2012, 2016]
 
-    public static func message(_ code: Int) -> String {
-        switch code {
-        case 0: "Success, tap next to continue"
-        case 14: "Verification already completed"
-        case 15: "Token expired"
-        case 16: "Retry limit reached"
-        case 1005: "Liveness detection failed"
-        case 1409: "Verification process timed out"
-        case 1410: "User exited voluntarily"
-        case 2012: "Multiple faces detected"
-        case 2016: "Similarity below passing standard"
-        default: "Internal service error"
-        }
-    }
+    /// Tencent's text for a code, from the table the handlers read too.
+    public static func message(_ code: Int) -> String { BusinessCodes.message(Int64(code)) }
 }

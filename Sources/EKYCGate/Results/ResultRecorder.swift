@@ -15,9 +15,9 @@ public struct ResultRecorder: Sendable {
     }
 
     /// The record as the API's answer leaves it, or nil while the user has not finished
-    /// (`ErrorCode` null).
+    /// (`ErrorCode` null, or a code Tencent documents as "not finished", e.g. 17).
     public static func verdict(_ record: TokenRecord, answer: GetResultResponse, now: Int64) -> TokenRecord? {
-        guard let errorCode = answer.errorCode else { return nil }
+        guard let errorCode = answer.errorCode, BusinessCodes.meaning(errorCode) != .pending else { return nil }
         let attempts = answer.verificationDetailList ?? []
         var final = record
         final.status = errorCode == 0 ? .passed : .failed
