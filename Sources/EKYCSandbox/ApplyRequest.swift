@@ -35,6 +35,12 @@ struct ApplyRequest: Sendable {
         if !image.isEmpty { try Self.checkImage(image) }
         hasCompareImage = !image.isEmpty
         config = try VerificationConfig(parsing: body["Config"])
+        // Tencent's documents do not say what CheckMode 2 (its default) does without a photo;
+        // the strictest plausible answer is to refuse it, so a caller that relies on the default
+        // without a photo fails here rather than against Tencent (docs/SANDBOX.md).
+        if config.checkMode == 2, !hasCompareImage {
+            throw .invalidValue("CompareImageBase64", "it is required with Config.CheckMode 2 (liveness and face comparison, the default); send the photo to compare with, or set Config.CheckMode 3 (liveness only)")
+        }
     }
 
     /// `http(s)://host…` with a non-empty host and no spaces or control characters.

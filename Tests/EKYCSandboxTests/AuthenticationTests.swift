@@ -20,7 +20,7 @@ import Testing
 
     @Test func verifiesAgainstTheReceivedHostWithPort() throws {
         let (sandbox, _) = makeSandbox()
-        let response = sandbox.handle(apiRequest("ApplyWebVerificationBizTokenIntl", #"{"RedirectURL":"https://a.example/"}"#), now: testNow)
+        let response = sandbox.handle(apiRequest("ApplyWebVerificationBizTokenIntl", #"{"CompareImageBase64": "/9j/4DyXiyFe6pp5oJQQmwPo1nhCjTsx/rd4itaMeWWj3CY7oibe7YVjvQOrxhAo", "RedirectURL":"https://a.example/"}"#), now: testNow)
         #expect(try errorCode(response) == nil)
     }
 
@@ -119,7 +119,7 @@ import Testing
         #expect(codes.prefix(20).allSatisfy { $0 == "InvalidParameterValue.BizTokenIllegal" })
         #expect(codes.last == "RequestLimitExceeded")
         // Another action has its own budget; the next second starts afresh.
-        #expect(try errorCode(sandbox.handle(apiRequest("ApplyWebVerificationBizTokenIntl", #"{"RedirectURL":"https://a.example/"}"#), now: testNow)) == nil)
+        #expect(try errorCode(sandbox.handle(apiRequest("ApplyWebVerificationBizTokenIntl", #"{"CompareImageBase64": "/9j/4DyXiyFe6pp5oJQQmwPo1nhCjTsx/rd4itaMeWWj3CY7oibe7YVjvQOrxhAo", "RedirectURL":"https://a.example/"}"#), now: testNow)) == nil)
         #expect(try errorCode(sandbox.handle(apiRequest("GetWebVerificationResultIntl", #"{"BizToken":"X"}"#, timestamp: Int64(testNow) + 1), now: testNow + 1)) == "InvalidParameterValue.BizTokenIllegal")
     }
 }

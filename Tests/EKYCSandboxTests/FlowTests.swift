@@ -66,7 +66,7 @@ import EKYCGate
 
     @Test func redirectKeepsAnExistingQueryAndFragment() throws {
         let (sandbox, _) = makeSandbox()
-        let token = try applyToken(sandbox, #"{"RedirectURL": "https://m.example/cb?session=abc&lang=en#top"}"#)
+        let token = try applyToken(sandbox, #"{"CompareImageBase64": "/9j/4DyXiyFe6pp5oJQQmwPo1nhCjTsx/rd4itaMeWWj3CY7oibe7YVjvQOrxhAo", "RedirectURL": "https://m.example/cb?session=abc&lang=en#top"}"#)
         let done = finish(sandbox, token: token, outcome: "pass")
         #expect(header(done, "Location") == "https://m.example/cb?session=abc&lang=en&token=\(token)#top")
     }
@@ -124,7 +124,7 @@ import EKYCGate
     @Test func ocrResultOnlyWithDocumentModes() throws {
         let (sandbox, _) = makeSandbox()
         for (mode, hasOCR) in [(1, true), (2, false), (3, false), (4, true)] {
-            let token = try applyToken(sandbox, #"{"RedirectURL": "https://a.example/", "Config": {"CheckMode": \#(mode)}}"#)
+            let token = try applyToken(sandbox, #"{"CompareImageBase64": "/9j/4DyXiyFe6pp5oJQQmwPo1nhCjTsx/rd4itaMeWWj3CY7oibe7YVjvQOrxhAo", "RedirectURL": "https://a.example/", "Config": {"CheckMode": \#(mode)}}"#)
             _ = finish(sandbox, token: token, outcome: "pass")
             let passed = try result(sandbox, token: token)
             #expect((passed["OCRResult"] != .null) == hasOCR, "CheckMode \(mode)")
@@ -136,7 +136,7 @@ import EKYCGate
 
     @Test func retriesUntilTheLimit() throws {
         let (sandbox, _) = makeSandbox()
-        let token = try applyToken(sandbox, #"{"RedirectURL": "https://a.example/", "Config": {"LivenessRetryLimit": 3}}"#)
+        let token = try applyToken(sandbox, #"{"CompareImageBase64": "/9j/4DyXiyFe6pp5oJQQmwPo1nhCjTsx/rd4itaMeWWj3CY7oibe7YVjvQOrxhAo", "RedirectURL": "https://a.example/", "Config": {"LivenessRetryLimit": 3}}"#)
         let first = finish(sandbox, token: token, outcome: "liveness", extra: "&retry=yes")
         #expect(first.status == 303)
         #expect(header(first, "Location")?.hasPrefix("/reflect/?token=\(token)") == true)
@@ -157,6 +157,31 @@ import EKYCGate
         #expect(!html.contains(#"value="mismatch""#))
         #expect(finish(sandbox, token: token, outcome: "mismatch").status == 400)
         #expect(finish(sandbox, token: token, outcome: "pass").status == 303)
+    }
+
+    /// Tencent's own example of a liveness-only pass: no comparison ran, so its fields are null
+    /// and Similarity 0 — never a similarity for a comparison that did not happen.
+    @Test func livenessOnlyPassReportsNoComparison() throws {
+        let (sandbox, _) = makeSandbox()
+        let token = try applyToken(sandbox, #"{"RedirectURL": "https://a.example/", "Config": {"CheckMode": 3}}"#)
+        _ = finish(sandbox, token: token, outcome: "pass")
+        guard case .array(let details)? = try result(sandbox, token: token)["VerificationDetailList"], let detail = details.first else {
+            Issue.record("no details"); return
+        }
+        #expect(detail["CompareErrorCode"] == .null && detail["CompareErrorMsg"] == .null && detail["Similarity"] == .integer(0))
+    }
+
+    /// CheckMode 2 (the default) without a photo: the documents are silent, the sandbox refuses
+    /// it (the strictest plausible answer, docs/SANDBOX.md).
+    @Test func comparisonWithoutAPhotoIsRefused() throws {
+        let (sandbox, _) = makeSandbox()
+        for body in [#"{"RedirectURL": "https://a.example/"}"#, #"{"RedirectURL": "https://a.example/", "Config": {"CheckMode": 2}}"#] {
+            let response = try responseObject(sandbox.handle(apiRequest("ApplyWebVerificationBizTokenIntl", body), now: testNow))
+            #expect(string(response["Error"]?["Code"]) == "InvalidParameterValue")
+            #expect(string(response["Error"]?["Message"])?.contains("CompareImageBase64") == true)
+        }
+        // Mode 1 compares with the document's portrait: no photo needed.
+        _ = try applyToken(sandbox, #"{"RedirectURL": "https://a.example/", "Config": {"CheckMode": 1}}"#)
     }
 
     @Test func passAfterAFailedAttempt() throws {

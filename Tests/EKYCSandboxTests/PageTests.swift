@@ -26,7 +26,7 @@ import EKYCGate
 
     @Test func startPageIsPhoneSizedWithBannerConsentAndTheme() throws {
         let (sandbox, _) = makeSandbox()
-        let token = try applyToken(sandbox, ##"{"RedirectURL": "https://a.example/", "Config": {"ThemeColor": "#112233"}}"##)
+        let token = try applyToken(sandbox, ##"{"CompareImageBase64": "/9j/4DyXiyFe6pp5oJQQmwPo1nhCjTsx/rd4itaMeWWj3CY7oibe7YVjvQOrxhAo", "RedirectURL": "https://a.example/", "Config": {"ThemeColor": "#112233"}}"##)
         let response = page(sandbox, "token=\(token)")
         #expect(response.status == 200)
         #expect(header(response, "Content-Type") == "text/html; charset=utf-8")
@@ -43,7 +43,7 @@ import EKYCGate
 
     @Test func chinesePage() throws {
         let (sandbox, _) = makeSandbox()
-        let token = try applyToken(sandbox, #"{"RedirectURL": "https://a.example/", "Config": {"Language": "zh-cn"}}"#)
+        let token = try applyToken(sandbox, #"{"CompareImageBase64": "/9j/4DyXiyFe6pp5oJQQmwPo1nhCjTsx/rd4itaMeWWj3CY7oibe7YVjvQOrxhAo", "RedirectURL": "https://a.example/", "Config": {"Language": "zh-cn"}}"#)
         let html = text(page(sandbox, "token=\(token)"))
         #expect(html.contains(#"lang="zh-CN""#))
         #expect(html.contains("开始核验"))
@@ -96,7 +96,7 @@ import EKYCGate
 
     @Test func chineseResultsAndNoticesWhileTheAPIKeepsEnglish() throws {
         let (sandbox, _) = makeSandbox()
-        let token = try applyToken(sandbox, #"{"RedirectURL": "https://a.example/", "Config": {"Language": "zh-cn"}}"#)
+        let token = try applyToken(sandbox, #"{"CompareImageBase64": "/9j/4DyXiyFe6pp5oJQQmwPo1nhCjTsx/rd4itaMeWWj3CY7oibe7YVjvQOrxhAo", "RedirectURL": "https://a.example/", "Config": {"Language": "zh-cn"}}"#)
         #expect(finish(sandbox, token: token, outcome: "liveness", extra: "&retry=yes&page=yes").status == 303)
         let capture = text(page(sandbox, "token=\(token)&step=capture&consent=yes"))
         #expect(capture.contains("上一次尝试失败（错误码 1005：活体检测未通过）。还剩 98 次尝试。"))
@@ -129,19 +129,19 @@ import EKYCGate
 
     @Test func autoSkipStartPageAsksConsentWithTheOutcome() throws {
         let (sandbox, _) = makeSandbox()
-        let token = try applyToken(sandbox, #"{"RedirectURL": "https://a.example/", "Config": {"AutoSkipStartPage": true}}"#)
+        let token = try applyToken(sandbox, #"{"CompareImageBase64": "/9j/4DyXiyFe6pp5oJQQmwPo1nhCjTsx/rd4itaMeWWj3CY7oibe7YVjvQOrxhAo", "RedirectURL": "https://a.example/", "Config": {"AutoSkipStartPage": true}}"#)
         let html = text(page(sandbox, "token=\(token)"))
         #expect(html.contains(#"<form id="outcomes" method="post" action="/reflect/finish">"#))
         // Above the camera, which waits for it, and still sent (and required) with the outcome.
         #expect(html.contains(#"name="consent" value="yes" required form="outcomes">"#))
         #expect(html.components(separatedBy: #"name="consent""#)[0].count < html.components(separatedBy: #"id="camera""#)[0].count)
-        let skipped = try applyToken(sandbox, #"{"RedirectURL": "https://a.example/", "Config": {"AutoSkipStartPage": true, "SkipPrivacyPolicy": true}}"#)
+        let skipped = try applyToken(sandbox, #"{"CompareImageBase64": "/9j/4DyXiyFe6pp5oJQQmwPo1nhCjTsx/rd4itaMeWWj3CY7oibe7YVjvQOrxhAo", "RedirectURL": "https://a.example/", "Config": {"AutoSkipStartPage": true, "SkipPrivacyPolicy": true}}"#)
         #expect(!text(page(sandbox, "token=\(skipped)")).contains(#"name="consent""#))
     }
 
     @Test func noRetryFormWhenOneAttemptIsAllowed() throws {
         let (sandbox, _) = makeSandbox()
-        let token = try applyToken(sandbox, #"{"RedirectURL": "https://a.example/", "Config": {"LivenessRetryLimit": 1}}"#)
+        let token = try applyToken(sandbox, #"{"CompareImageBase64": "/9j/4DyXiyFe6pp5oJQQmwPo1nhCjTsx/rd4itaMeWWj3CY7oibe7YVjvQOrxhAo", "RedirectURL": "https://a.example/", "Config": {"LivenessRetryLimit": 1}}"#)
         #expect(!text(page(sandbox, "token=\(token)&step=capture")).contains(#"name="retry""#))
     }
 
@@ -153,10 +153,10 @@ import EKYCGate
         #expect(text(shown).contains("https://merchant.example.com/done?token=\(token)"))
         #expect(text(shown).contains("1005"))
 
-        let auto = try applyToken(sandbox, #"{"RedirectURL": "https://a.example/", "Config": {"AutoSkip": true}}"#)
+        let auto = try applyToken(sandbox, #"{"CompareImageBase64": "/9j/4DyXiyFe6pp5oJQQmwPo1nhCjTsx/rd4itaMeWWj3CY7oibe7YVjvQOrxhAo", "RedirectURL": "https://a.example/", "Config": {"AutoSkip": true}}"#)
         let skipped = finish(sandbox, token: auto, outcome: "pass", extra: "&page=yes")
         #expect(skipped.status == 303)
-        let autoFailed = try applyToken(sandbox, #"{"RedirectURL": "https://a.example/", "Config": {"AutoSkip": true}}"#)
+        let autoFailed = try applyToken(sandbox, #"{"CompareImageBase64": "/9j/4DyXiyFe6pp5oJQQmwPo1nhCjTsx/rd4itaMeWWj3CY7oibe7YVjvQOrxhAo", "RedirectURL": "https://a.example/", "Config": {"AutoSkip": true}}"#)
         #expect(finish(sandbox, token: autoFailed, outcome: "timeout", extra: "&page=yes").status == 200)
     }
 

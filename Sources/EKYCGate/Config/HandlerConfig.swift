@@ -129,6 +129,9 @@ public struct HandlerConfig: Sendable {
         } else {
             browserImages = linkKey == nil
         }
+        if let problem = CheckModeChoice.configProblem(configured: page.checkMode, browserImages: browserImages, backend: linkKey != nil) {
+            throw ConfigError("\(file.origin(of: "check_mode")): \(problem)")
+        }
         startURL = try file.string("start_url", default: redirect.origin + "/ekyc/start")
         guard let start = AbsoluteURL(startURL), start.rest.hasPrefix("/"), !start.rest.contains("?"), !start.rest.contains("#") else {
             throw ConfigError("\(file.origin(of: "start_url")): start_url must be the absolute URL of /ekyc/start without a query, such as https://shop.example.com/ekyc/start, got '\(startURL)'")
