@@ -8,7 +8,6 @@ import Foundation
 /// The body of `ApplyWebVerificationBizTokenIntl`, validated as Tencent does. Unknown fields are
 /// ignored and nulls read as absent (the SDKs omit unset fields, other clients send null).
 struct ApplyRequest: Sendable {
-    static let maxExtraCharacters = 1_000
     static let maxImageBase64Bytes = 8 * 1024 * 1024
 
     var redirectURL: String
@@ -27,8 +26,8 @@ struct ApplyRequest: Sendable {
         }
         redirectURL = redirect
         extra = try fields.string("Extra")
-        if let extra, extra.count > Self.maxExtraCharacters {
-            throw .invalidValue("Extra", "at most \(Self.maxExtraCharacters) characters")
+        if let extra, !ExtraLimit.allows(extra) {
+            throw .invalidValue("Extra", "at most \(ExtraLimit.maxCharacters) characters (UTF-16 code units)")
         }
         _ = try fields.string("RuleId")
         let image = try fields.string("CompareImageBase64") ?? ""

@@ -145,9 +145,9 @@ public struct CallbackHandler {
 
         let result: GetResultResponse
         do { result = try api.getResult(bizToken: token) } catch {
-            if case let .api(code, _, _) = error, code == "InvalidParameterValue.BizTokenExpired" {
-                record.status = .expired
-                return Self.resultAnswer(remember((try? recorder.keep(record, now: clock())) ?? record))
+            if case let .api(code, _, requestId) = error, code == "InvalidParameterValue.BizTokenExpired" {
+                let expired = ResultRecorder.expired(record, requestId: requestId, now: clock())
+                return Self.resultAnswer(remember((try? recorder.keep(expired, now: clock())) ?? expired))
             }
             return UpstreamErrors.response(for: error, action: "GetWebVerificationResultIntl")
         }
@@ -251,7 +251,10 @@ public struct CallbackHandler {
             ("errorCode", .optional(detail.errorCode)),
             ("errorMsg", .optional(detail.errorMsg)),
             ("livenessErrorCode", .optional(detail.livenessErrorCode)),
+            ("livenessErrorMsg", .optional(detail.livenessErrorMsg)),
+            ("livenessInfoTag", detail.livenessInfoTag.map { .array($0.map(JSONValue.string)) } ?? .null),
             ("compareErrorCode", .optional(detail.compareErrorCode)),
+            ("compareErrorMsg", .optional(detail.compareErrorMsg)),
             ("similarity", .optional(detail.similarity)),
             ("at", .optional(detail.reqTimestamp.map { WallClock.iso8601(seconds: Int64($0 / 1000)) })),
         ])

@@ -28,6 +28,16 @@ public struct ResultRecorder: Sendable {
         return final
     }
 
+    /// The record when Tencent answers `BizTokenExpired`: final as `expired`, with Tencent's
+    /// RequestId kept for support requests like that of any other result.
+    public static func expired(_ record: TokenRecord, requestId: String?, now: Int64) -> TokenRecord {
+        var final = record
+        final.status = .expired
+        final.result = StoredResult(errorCode: nil, errorMsg: nil, reason: ResultReason.expired.rawValue, attempts: [],
+                                    requestId: requestId, completed: now)
+        return final
+    }
+
     /// Stores a final record and enqueues its event; returns the record every reader serves.
     public func keep(_ final: TokenRecord, now: Int64) throws(StoreError) -> TokenRecord {
         try store.save(final)
