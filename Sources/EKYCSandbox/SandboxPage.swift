@@ -15,11 +15,16 @@ public struct SandboxPage: Sendable {
         self.store = store
     }
 
-    /// `GET /reflect/?token=…[&step=capture]`.
+    /// `GET /reflect/?token=…[&step=capture|result]`.
     public func show(_ request: HTTPRequest, now: Double) -> HTTPResponse {
         let query = FormFields(request.queryString)
         let nowSeconds = Int64(now.rounded(.down))
         guard let token = query["token"], Self.isWellFormedToken(token) else { return Self.unknownToken() }
+        // The result page is reached by a redirect after finish (POST-redirect-GET), so Back
+        // and reload show it again instead of asking to resubmit the form.
+        if query["step"] == "result", let record = store.record(token), let final = record.final, record.isRetained(nowSeconds: nowSeconds) {
+            return Self.html(200, PageRenderer(config: record.config).resultPage(code: final.errorCode, next: record.redirectLocation))
+        }
         let shown: Result<VerificationRecord, PageRefusal> = store.update(token) { record in
             guard var current = record else { return .failure(.unknown) }
             if let refusal = Self.refusal(current, nowSeconds: nowSeconds) { return .failure(refusal) }
@@ -87,7 +92,7 @@ public struct SandboxPage: Sendable {
         }
         let isBrowser = form["page"] == "yes"
         if isBrowser && !(record.config.autoSkip && final.errorCode == ResultCode.success) {
-            return Self.html(200, PageRenderer(config: record.config).resultPage(code: final.errorCode, next: record.redirectLocation))
+            return HTTPResponse(status: 303, headers: [("Location", "/reflect/?token=\(token)&step=result"), ("Cache-Control", "no-store")], text: "")
         }
         return HTTPResponse(status: 303, headers: [("Location", record.redirectLocation), ("Cache-Control", "no-store")], text: "")
     }

@@ -102,7 +102,8 @@ import EKYCGate
         #expect(capture.contains("上一次尝试失败（错误码 1005：活体检测未通过）。还剩 98 次尝试。"))
         #expect(capture.contains("本次失败：活体检测失败"))
         #expect(capture.contains("打开摄像头预览"))
-        let shown = text(finish(sandbox, token: token, outcome: "pass", extra: "&page=yes"))
+        #expect(finish(sandbox, token: token, outcome: "pass", extra: "&page=yes").status == 303)
+        let shown = text(page(sandbox, "token=\(token)&step=result"))
         #expect(shown.contains("核验成功，请点击下一步继续"))
         #expect(!shown.contains("Success"))
         #expect(string(try result(sandbox, token: token)["ErrorMsg"]) == "Success, tap next to continue")
@@ -148,8 +149,14 @@ import EKYCGate
     @Test func browserSeesTheResultPageUnlessAutoSkipOnSuccess() throws {
         let (sandbox, _) = makeSandbox()
         let token = try applyToken(sandbox)
-        let shown = finish(sandbox, token: token, outcome: "liveness", extra: "&page=yes")
+        // POST-redirect-GET: finish redirects to the result page, which Back and reload show again.
+        let finished = finish(sandbox, token: token, outcome: "liveness", extra: "&page=yes")
+        #expect(finished.status == 303)
+        let location = try #require(finished.headers.first { $0.name == "Location" }?.value)
+        #expect(location == "/reflect/?token=\(token)&step=result")
+        let shown = page(sandbox, "token=\(token)&step=result")
         #expect(shown.status == 200)
+        #expect(page(sandbox, "token=\(token)&step=result").status == 200)
         #expect(text(shown).contains("https://merchant.example.com/done?token=\(token)"))
         #expect(text(shown).contains("1005"))
 
@@ -157,7 +164,7 @@ import EKYCGate
         let skipped = finish(sandbox, token: auto, outcome: "pass", extra: "&page=yes")
         #expect(skipped.status == 303)
         let autoFailed = try applyToken(sandbox, #"{"CompareImageBase64": "/9j/4DyXiyFe6pp5oJQQmwPo1nhCjTsx/rd4itaMeWWj3CY7oibe7YVjvQOrxhAo", "RedirectURL": "https://a.example/", "Config": {"AutoSkip": true}}"#)
-        #expect(finish(sandbox, token: autoFailed, outcome: "timeout", extra: "&page=yes").status == 200)
+        #expect(finish(sandbox, token: autoFailed, outcome: "timeout", extra: "&page=yes").headers.contains { $0.value.hasSuffix("&step=result") })
     }
 
     @Test func unknownTokensAndRoutes() {
