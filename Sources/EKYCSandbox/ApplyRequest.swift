@@ -6,7 +6,8 @@ import Foundation
 #endif
 
 /// The body of `ApplyWebVerificationBizTokenIntl`, validated as Tencent does. Unknown fields are
-/// ignored and nulls read as absent (the SDKs omit unset fields, other clients send null).
+/// `UnknownParameter`, a missing RedirectURL `MissingParameter`; nulls read as absent (the SDKs
+/// omit unset fields, other clients send null).
 struct ApplyRequest: Sendable {
     static let maxImageBase64Bytes = 8 * 1024 * 1024
 
@@ -18,6 +19,8 @@ struct ApplyRequest: Sendable {
     init(parsing body: JSONValue) throws(APIError) {
         let fields = FieldReader(body)
         try fields.requireObject()
+        try fields.rejectUnknown(["RedirectURL", "CompareImageBase64", "Extra", "RuleId", "Config"])
+        _ = try fields.required("RedirectURL")
         guard let redirect = try fields.string("RedirectURL"), !redirect.isEmpty else {
             throw .invalidValue("RedirectURL", "it is required")
         }

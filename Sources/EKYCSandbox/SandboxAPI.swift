@@ -75,6 +75,8 @@ public struct SandboxAPI: Sendable {
     private func result(_ body: JSONValue, nowSeconds: Int64, requestId: String) throws(APIError) -> JSONValue {
         let fields = FieldReader(body)
         try fields.requireObject()
+        try fields.rejectUnknown(["BizToken"])
+        _ = try fields.required("BizToken")
         guard let token = try fields.string("BizToken"), !token.isEmpty else {
             throw .invalidValue("BizToken", "it is required")
         }

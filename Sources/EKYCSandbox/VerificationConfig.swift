@@ -24,6 +24,13 @@ public struct VerificationConfig: Sendable, Equatable {
 
     public init() {}
 
+    /// Every field of `WebVerificationConfigIntl` in the SDK's model.
+    static let fieldNames = [
+        "AutoSkipStartPage", "AutoSkip", "CheckMode", "IDCardType", "DisableCheckOcrWarnings", "SecurityLevel",
+        "SkipPrivacyPolicy", "IdCardCutReturn", "ThemeColor", "Language", "AutoDowngrade", "ActionList",
+        "LivenessRetryLimit", "LivenessTimeout", "SelectedWarningCodes", "AllowExpiredDocument", "Version",
+    ]
+
     /// True when the flow compares the face with a photo (the caller's or the document's).
     public var comparesFace: Bool { checkMode == 1 || checkMode == 2 }
     /// True when the flow reads a document.
@@ -35,6 +42,7 @@ public struct VerificationConfig: Sendable, Equatable {
         guard let value, !value.isNull else { return }
         let fields = FieldReader(value, path: "Config")
         try fields.requireObject()
+        try fields.rejectUnknown(Self.fieldNames)
         autoSkipStartPage = try fields.bool("AutoSkipStartPage") ?? autoSkipStartPage
         autoSkip = try fields.bool("AutoSkip") ?? autoSkip
         checkMode = try fields.int("CheckMode", allowed: 1...4) ?? checkMode
@@ -92,6 +100,19 @@ struct FieldReader {
         guard case .object = value else {
             throw .invalidParameter(path.isEmpty ? "The request body must be a JSON object." : "\(path) must be a JSON object.")
         }
+    }
+
+    /// `UnknownParameter` for the first member not in `known` (the platform refuses names an
+    /// action does not have, so a misspelt field never passes silently).
+    func rejectUnknown(_ known: [String]) throws(APIError) {
+        guard case .object(let members) = value else { return }
+        if let stray = members.first(where: { !known.contains($0.0) }) { throw .unknownParameter(name(stray.0)) }
+    }
+
+    /// The member, or `MissingParameter` when it is absent or null.
+    func required(_ key: String) throws(APIError) -> JSONValue {
+        guard let found = member(key) else { throw .missingParameter(name(key)) }
+        return found
     }
 
     func member(_ key: String) -> JSONValue? {

@@ -11,7 +11,7 @@ import EKYCGate
     }
 
     @Test func answersTokenAndBothURLSpellings() throws {
-        let (code, _, response) = try apply(#"{"CompareImageBase64": "/9j/4DyXiyFe6pp5oJQQmwPo1nhCjTsx/rd4itaMeWWj3CY7oibe7YVjvQOrxhAo", "RedirectURL": "https://merchant.example.com/done", "Unknown": 1, "Extra": null, "Config": null}"#)
+        let (code, _, response) = try apply(#"{"CompareImageBase64": "/9j/4DyXiyFe6pp5oJQQmwPo1nhCjTsx/rd4itaMeWWj3CY7oibe7YVjvQOrxhAo", "RedirectURL": "https://merchant.example.com/done", "Extra": null, "Config": null}"#)
         #expect(code == nil)
         let token = try #require(string(response["BizToken"]))
         #expect(SandboxPage.isWellFormedToken(token))
@@ -21,7 +21,6 @@ import EKYCGate
     }
 
     @Test(arguments: [
-        (#"{}"#, "RedirectURL"),
         (#"{"RedirectURL": ""}"#, "RedirectURL"),
         (#"{"RedirectURL": "/relative/path"}"#, "RedirectURL"),
         (#"{"RedirectURL": "ftp://merchant.example.com/"}"#, "RedirectURL"),
@@ -43,6 +42,19 @@ import EKYCGate
         let (code, message, _) = try apply(json)
         #expect(code == "InvalidParameterValue")
         #expect(message?.contains(field) == true, "\(message ?? "")")
+    }
+
+    /// The platform's answers for a missing and for an unknown parameter, the field named.
+    @Test(arguments: [
+        (#"{}"#, "MissingParameter", "RedirectURL"),
+        (#"{"RedirectURL": null}"#, "MissingParameter", "RedirectURL"),
+        (#"{"RedirectURL": "https://a.example/", "Unknown": 1}"#, "UnknownParameter", "Unknown"),
+        (#"{"RedirectURL": "https://a.example/", "Config": {"CheckMode": 3, "Checkmode": 3}}"#, "UnknownParameter", "Config.Checkmode"),
+    ])
+    func missingAndUnknownParameters(json: String, code expected: String, field: String) throws {
+        let (code, message, _) = try apply(json)
+        #expect(code == expected)
+        #expect(message?.contains("`\(field)`") == true, "\(message ?? "")")
     }
 
     @Test func extraLimitIsInCharactersNotBytes() throws {
