@@ -16,8 +16,9 @@ struct ApplyRequest: Sendable {
     var hasCompareImage: Bool
     var config: VerificationConfig
 
-    init(parsing body: JSONValue) throws(APIError) {
-        let fields = FieldReader(body)
+    /// `textual`: the parameters came from a query or form, every value as text.
+    init(parsing body: JSONValue, textual: Bool = false) throws(APIError) {
+        let fields = FieldReader(body, textual: textual)
         try fields.requireObject()
         try fields.rejectUnknown(["RedirectURL", "CompareImageBase64", "Extra", "RuleId", "Config"])
         _ = try fields.required("RedirectURL")
@@ -36,7 +37,7 @@ struct ApplyRequest: Sendable {
         let image = try fields.string("CompareImageBase64") ?? ""
         if !image.isEmpty { try Self.checkImage(image) }
         hasCompareImage = !image.isEmpty
-        config = try VerificationConfig(parsing: body["Config"])
+        config = try VerificationConfig(parsing: body["Config"], textual: textual)
         // Tencent's documents do not say what CheckMode 2 (its default) does without a photo;
         // the strictest plausible answer is to refuse it, so a caller that relies on the default
         // without a photo fails here rather than against Tencent (docs/SANDBOX.md).

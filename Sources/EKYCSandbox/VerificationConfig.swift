@@ -37,10 +37,10 @@ public struct VerificationConfig: Sendable, Equatable {
     public var readsDocument: Bool { checkMode == 1 || checkMode == 4 }
 
     /// Validates `Config` of an Apply request; absent and null fields keep their defaults.
-    public init(parsing value: JSONValue?) throws(APIError) {
+    public init(parsing value: JSONValue?, textual: Bool = false) throws(APIError) {
         self.init()
         guard let value, !value.isNull else { return }
-        let fields = FieldReader(value, path: "Config")
+        let fields = FieldReader(value, path: "Config", textual: textual)
         try fields.requireObject()
         try fields.rejectUnknown(Self.fieldNames)
         autoSkipStartPage = try fields.bool("AutoSkipStartPage") ?? autoSkipStartPage
@@ -88,10 +88,13 @@ public struct VerificationConfig: Sendable, Equatable {
 struct FieldReader {
     var value: JSONValue
     var path: String
+    /// Values from a query or form (GET, older signing): numbers and booleans arrive as text.
+    var textual: Bool
 
-    init(_ value: JSONValue, path: String = "") {
+    init(_ value: JSONValue, path: String = "", textual: Bool = false) {
         self.value = value
         self.path = path
+        self.textual = textual
     }
 
     func name(_ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
@@ -140,13 +143,19 @@ struct FieldReader {
 
     func bool(_ key: String) throws(APIError) -> Bool? {
         guard let member = member(key) else { return nil }
+        if textual, case .string(let text) = member, let flag = ["true": true, "false": false][text.lowercased()] { return flag }
         guard case .bool(let flag) = member else { throw wrongType(key, "Boolean") }
         return flag
     }
 
     func int(_ key: String, allowed: ClosedRange<Int>) throws(APIError) -> Int? {
         guard let member = member(key) else { return nil }
-        guard case .integer(let number) = member else { throw wrongType(key, "Integer") }
+        let number: Int64
+        if case .integer(let given) = member { number = given } else if textual, case .string(let text) = member, let given = Int64(text) {
+            number = given
+        } else {
+            throw wrongType(key, "Integer")
+        }
         guard let value = Int(exactly: number), allowed.contains(value) else {
             throw .invalidValue(name(key), "must be from \(allowed.lowerBound) to \(allowed.upperBound)")
         }

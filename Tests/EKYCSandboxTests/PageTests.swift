@@ -167,13 +167,16 @@ import EKYCGate
         #expect(finish(sandbox, token: autoFailed, outcome: "timeout", extra: "&page=yes").headers.contains { $0.value.hasSuffix("&step=result") })
     }
 
-    @Test func unknownTokensAndRoutes() {
+    @Test func unknownTokensAndRoutes() throws {
         let (sandbox, _) = makeSandbox()
         #expect(page(sandbox, "token=81EEF678-28EE-4759-A82E-6CBBBE6BC442").status == 404)
         #expect(page(sandbox, "token=%3Cscript%3E").status == 404)
         #expect(!text(page(sandbox, "token=%3Cscript%3E")).contains("<script>"))
         #expect(page(sandbox, "").status == 404)
-        #expect(sandbox.handle(request(method: "GET", path: "/"), now: testNow).status == 404)
+        // GET / is the API, as on Tencent's host: an unsigned one is a JSON error, not a 404 page.
+        let unsigned = sandbox.handle(request(method: "GET", path: "/"), now: testNow)
+        #expect(unsigned.status == 200 && header(unsigned, "Content-Type") == "application/json")
+        #expect(try errorCode(unsigned) == "AuthFailure.InvalidAuthorization")
         #expect(sandbox.handle(request(method: "GET", path: "/reflect/finish"), now: testNow).status == 404)
         #expect(sandbox.handle(request(method: "GET", path: "/other"), now: testNow).status == 404)
     }
