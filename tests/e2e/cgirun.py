@@ -7,24 +7,27 @@ import subprocess
 from pathlib import Path
 
 
-def changed_config(stack, directory: Path, **settings) -> Path:
+def changed_config(stack, directory: Path, drop=(), **settings) -> Path:
     """A copy of the stack's ekyc.conf in `directory`, each `key=value` of `settings` replacing
-    that line."""
+    that line and each key in `drop` removed."""
     config = Path(stack.run_dir, "ekyc.conf").read_text()
     for key, value in settings.items():
         config = re.sub(r"(?m)^%s = .*$" % key, "%s = %s" % (key, value), config)
+    for key in drop:
+        config = re.sub(r"(?m)^%s = .*\n" % key, "", config)
     path = directory / "ekyc.conf"
     path.write_text(config)
     return path
 
 
-def start_as_cgi(stack, directory: Path, **settings):
+def start_as_cgi(stack, directory: Path, env=None, drop=(), **settings):
     """GET /ekyc/start through the binary as CGI, with each `key=value` of `settings` replacing
-    that line of the stack's ekyc.conf. Returns (head, JSON body or None)."""
-    path = changed_config(stack, directory, **settings)
+    that line of the stack's ekyc.conf, each key in `drop` removed and `env` added to the
+    environment. Returns (head, JSON body or None)."""
+    path = changed_config(stack, directory, drop=drop, **settings)
     binary = str(Path(stack.bin_dir, "ekyc-start"))
     answer = subprocess.run([binary], env={"EKYC_CONFIG": str(path), "REQUEST_METHOD": "GET",
-                                           "DOCUMENT_URI": "/ekyc/start", "QUERY_STRING": ""},
+                                           "DOCUMENT_URI": "/ekyc/start", "QUERY_STRING": "", **(env or {})},
                             stdin=subprocess.DEVNULL, capture_output=True, timeout=30)
     head, _, body = answer.stdout.partition(b"\r\n\r\n")
     return head, (json.loads(body) if body.startswith(b"{") else None)
