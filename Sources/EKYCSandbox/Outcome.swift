@@ -46,6 +46,39 @@ public enum Outcome: String, Sendable, CaseIterable {
     }
 }
 
+/// The codes one attempt ends with: those of a named outcome, or any documented failing code a
+/// tester asks for (`outcome=code&code=N`), so every code of docs/RESULT-CODES.md can be produced.
+public struct AttemptCodes: Sendable, Equatable {
+    public var errorCode: Int
+    public var livenessErrorCode: Int
+    /// Whether a face was captured, so the result carries a best frame and a video.
+    var capturedMedia: Bool
+    var isRetryable: Bool
+    /// The attempt failed in the comparison, so the flow must compare faces.
+    var needsComparison: Bool
+
+    init(_ outcome: Outcome) {
+        errorCode = outcome.errorCode
+        livenessErrorCode = outcome.livenessErrorCode
+        capturedMedia = outcome.capturedMedia
+        isRetryable = outcome.isRetryable
+        needsComparison = outcome == .mismatch
+    }
+
+    /// A documented code that ends an attempt as failed; nil for 0, for 16 (reached by retries)
+    /// and for 17 (not a result). The step that failed follows the code's reason: a comparison
+    /// code after a passed liveness check, a liveness code in the liveness check, any other in
+    /// the flow itself (no face captured, no retry).
+    public init?(code: Int) {
+        guard let entry = BusinessCodes.entry(Int64(code)), case .failed(let reason) = entry.meaning else { return nil }
+        errorCode = code
+        needsComparison = reason == .comparison
+        livenessErrorCode = reason == .comparison ? 0 : code
+        capturedMedia = reason == .comparison || reason == .liveness
+        isRetryable = capturedMedia
+    }
+}
+
 /// The business codes the sandbox produces itself (ekyc-api.md §3.4).
 public enum ResultCode {
     public static let success = 0

@@ -187,6 +187,28 @@ import EKYCGate
         _ = try applyToken(sandbox, #"{"RedirectURL": "https://a.example/", "Config": {"CheckMode": 1}}"#)
     }
 
+    /// Every documented code that ends an attempt can be produced (`outcome=code&code=N`) and
+    /// Get reports it with Tencent's text, in the step the code belongs to.
+    @Test func everyDocumentedFailingCodeIsReachable() throws {
+        let (sandbox, _) = makeSandbox()
+        let codes = BusinessCodes.table.map(\.code).filter { AttemptCodes(code: Int($0)) != nil }
+        #expect(codes.count == BusinessCodes.table.count - 3, "all but 0, 16 and 17")
+        for code in codes {
+            let token = try applyToken(sandbox)
+            #expect(finish(sandbox, token: token, outcome: "code", extra: "&code=\(code)").status == 303)
+            let answer = try result(sandbox, token: token)
+            #expect(int(answer["ErrorCode"]) == code && string(answer["ErrorMsg"]) == BusinessCodes.message(code))
+            guard case .array(let details)? = answer["VerificationDetailList"], let detail = details.first else { Issue.record("\(code)"); continue }
+            let comparison = BusinessCodes.meaning(code) == .failed(.comparison)
+            #expect(int(detail["CompareErrorCode"]) == (comparison ? code : nil), "\(code)")
+            #expect(int(detail["LivenessErrorCode"]) == (comparison ? 0 : code), "\(code)")
+        }
+        let token = try applyToken(sandbox)
+        for bad in ["0", "16", "17", "99999", "x"] {
+            #expect(finish(sandbox, token: token, outcome: "code", extra: "&code=\(bad)").status == 400, "\(bad)")
+        }
+    }
+
     @Test func passAfterAFailedAttempt() throws {
         let (sandbox, _) = makeSandbox()
         let token = try applyToken(sandbox)
