@@ -33,6 +33,16 @@ public struct APIError: Error, Sendable, Equatable {
         APIError("InvalidParameterValue", "The value of \(field) is invalid: \(rule).")
     }
 
+    /// A required parameter absent (or null): the platform's `MissingParameter`.
+    static func missingParameter(_ name: String) -> APIError {
+        APIError("MissingParameter", "The request is missing a required parameter `\(name)`.")
+    }
+
+    /// A parameter the action does not have: the platform's `UnknownParameter`.
+    static func unknownParameter(_ name: String) -> APIError {
+        APIError("UnknownParameter", "The parameter `\(name)` is not recognized.")
+    }
+
     static let bizTokenIllegal = APIError("InvalidParameterValue.BizTokenIllegal", "BizToken is invalid.")
     static let bizTokenExpired = APIError("InvalidParameterValue.BizTokenExpired", "BizToken has expired.")
     static let requestLimitExceeded = APIError(

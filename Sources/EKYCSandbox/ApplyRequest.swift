@@ -6,9 +6,9 @@ import Foundation
 #endif
 
 /// The body of `ApplyWebVerificationBizTokenIntl`, validated as Tencent does. Unknown fields are
-/// ignored and nulls read as absent (the SDKs omit unset fields, other clients send null).
+/// `UnknownParameter`, a missing RedirectURL `MissingParameter`; nulls read as absent (the SDKs
+/// omit unset fields, other clients send null).
 struct ApplyRequest: Sendable {
-    static let maxExtraCharacters = 1_000
     static let maxImageBase64Bytes = 8 * 1024 * 1024
 
     var redirectURL: String
@@ -16,9 +16,12 @@ struct ApplyRequest: Sendable {
     var hasCompareImage: Bool
     var config: VerificationConfig
 
-    init(parsing body: JSONValue) throws(APIError) {
-        let fields = FieldReader(body)
+    /// `textual`: the parameters came from a query or form, every value as text.
+    init(parsing body: JSONValue, textual: Bool = false) throws(APIError) {
+        let fields = FieldReader(body, textual: textual)
         try fields.requireObject()
+        try fields.rejectUnknown(["RedirectURL", "CompareImageBase64", "Extra", "RuleId", "Config"])
+        _ = try fields.required("RedirectURL")
         guard let redirect = try fields.string("RedirectURL"), !redirect.isEmpty else {
             throw .invalidValue("RedirectURL", "it is required")
         }
@@ -27,14 +30,20 @@ struct ApplyRequest: Sendable {
         }
         redirectURL = redirect
         extra = try fields.string("Extra")
-        if let extra, extra.count > Self.maxExtraCharacters {
-            throw .invalidValue("Extra", "at most \(Self.maxExtraCharacters) characters")
+        if let extra, !ExtraLimit.allows(extra) {
+            throw .invalidValue("Extra", "at most \(ExtraLimit.maxCharacters) characters (UTF-16 code units)")
         }
         _ = try fields.string("RuleId")
         let image = try fields.string("CompareImageBase64") ?? ""
         if !image.isEmpty { try Self.checkImage(image) }
         hasCompareImage = !image.isEmpty
-        config = try VerificationConfig(parsing: body["Config"])
+        config = try VerificationConfig(parsing: body["Config"], textual: textual)
+        // Tencent's documents do not say what CheckMode 2 (its default) does without a photo;
+        // the strictest plausible answer is to refuse it, so a caller that relies on the default
+        // without a photo fails here rather than against Tencent (docs/SANDBOX.md).
+        if config.checkMode == 2, !hasCompareImage {
+            throw .invalidValue("CompareImageBase64", "it is required with Config.CheckMode 2 (liveness and face comparison, the default); send the photo to compare with, or set Config.CheckMode 3 (liveness only)")
+        }
     }
 
     /// `http(s)://host…` with a non-empty host and no spaces or control characters.

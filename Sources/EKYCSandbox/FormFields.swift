@@ -12,6 +12,9 @@ struct FormFields: Sendable {
 
     subscript(name: String) -> String? { values[name] }
 
+    /// Every field, first value of each name.
+    var all: [String: String] { values }
+
     /// Percent-decoding with `+` as space; a malformed escape is kept as written.
     static func decode(_ text: Substring) -> String {
         var bytes: [UInt8] = []

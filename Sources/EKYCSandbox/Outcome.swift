@@ -1,3 +1,5 @@
+import EKYCGate
+
 /// What the tester chose on the sandbox page, each with the codes Tencent's page would report.
 public enum Outcome: String, Sendable, CaseIterable {
     case pass
@@ -44,7 +46,40 @@ public enum Outcome: String, Sendable, CaseIterable {
     }
 }
 
-/// Tencent's texts for the business codes the sandbox produces (ekyc-api.md §3.4).
+/// The codes one attempt ends with: those of a named outcome, or any documented failing code a
+/// tester asks for (`outcome=code&code=N`), so every code of docs/RESULT-CODES.md can be produced.
+public struct AttemptCodes: Sendable, Equatable {
+    public var errorCode: Int
+    public var livenessErrorCode: Int
+    /// Whether a face was captured, so the result carries a best frame and a video.
+    var capturedMedia: Bool
+    var isRetryable: Bool
+    /// The attempt failed in the comparison, so the flow must compare faces.
+    var needsComparison: Bool
+
+    init(_ outcome: Outcome) {
+        errorCode = outcome.errorCode
+        livenessErrorCode = outcome.livenessErrorCode
+        capturedMedia = outcome.capturedMedia
+        isRetryable = outcome.isRetryable
+        needsComparison = outcome == .mismatch
+    }
+
+    /// A documented code that ends an attempt as failed; nil for 0, for 16 (reached by retries)
+    /// and for 17 (not a result). The step that failed follows the code's reason: a comparison
+    /// code after a passed liveness check, a liveness code in the liveness check, any other in
+    /// the flow itself (no face captured, no retry).
+    public init?(code: Int) {
+        guard let entry = BusinessCodes.entry(Int64(code)), case .failed(let reason) = entry.meaning else { return nil }
+        errorCode = code
+        needsComparison = reason == .comparison
+        livenessErrorCode = reason == .comparison ? 0 : code
+        capturedMedia = reason == .comparison || reason == .liveness
+        isRetryable = capturedMedia
+    }
+}
+
+/// The business codes the sandbox produces itself (ekyc-api.md §3.4).
 public enum ResultCode {
     public static let success = 0
     public static let alreadyCompleted = 14
@@ -53,18 +88,6 @@ public enum ResultCode {
     /// Every code `message` has its own text for (the page translates these).
     static let pageCodes = [0, 14, 15, 16, 1005, 1409, 1410, 2012, 2016]
 
-    public static func message(_ code: Int) -> String {
-        switch code {
-        case 0: "Success, tap next to continue"
-        case 14: "Verification already completed"
-        case 15: "Token expired"
-        case 16: "Retry limit reached"
-        case 1005: "Liveness detection failed"
-        case 1409: "Verification process timed out"
-        case 1410: "User exited voluntarily"
-        case 2012: "Multiple faces detected"
-        case 2016: "Similarity below passing standard"
-        default: "Internal service error"
-        }
-    }
+    /// Tencent's text for a code, from the table the handlers read too.
+    public static func message(_ code: Int) -> String { BusinessCodes.message(Int64(code)) }
 }

@@ -48,13 +48,38 @@ public struct RequestAuthenticator: Sendable {
     func expectedSignature(_ request: HTTPRequest, signedHeaders: [String], timestamp: Int64) -> String? {
         let unsignedPayload = request.header("X-TC-Content-SHA256") == "UNSIGNED-PAYLOAD"
         let payload = unsignedPayload ? Array("UNSIGNED-PAYLOAD".utf8) : request.body
-        if signedHeaders == ["content-type", "host"] {
+        if signedHeaders == ["content-type", "host"], request.method == "POST" {
             // What every official SDK sends: the shared signer, values exactly as received.
             guard let host = request.header("Host"), let contentType = request.header("Content-Type") else { return nil }
             let input = SigningInput(service: Self.service, host: host, contentType: contentType, payload: payload)
             return TC3Signer.sign(credentials, input, timestamp: timestamp).signature
         }
         return genericSignature(request, signedHeaders: signedHeaders, payload: payload, timestamp: timestamp)
+    }
+
+    /// The older signing (`SignatureMethod=HmacSHA256`, every parameter in the query or a form
+    /// body): Base64 of HMAC-SHA256 over `METHOD` + Host + `/?` + the parameters but `Signature`
+    /// sorted by name as `name=value` joined by `&`, values as sent before URL encoding.
+    func verifyOldSignature(_ request: HTTPRequest, fields: FormFields, nowSeconds: Int64) throws(APIError) {
+        for name in ["SecretId", "Timestamp", "Nonce", "Signature"] where fields[name] == nil { throw .missingParameter(name) }
+        let method = fields["SignatureMethod"] ?? "HmacSHA1"
+        guard method == "HmacSHA256" else {
+            throw .invalidValue("SignatureMethod", "the sandbox checks HmacSHA256 and TC3-HMAC-SHA256 signatures only, not \(method.prefix(20))")
+        }
+        guard let timestamp = fields["Timestamp"].flatMap({ Int64($0) }) else {
+            throw .invalidParameter("Timestamp is not a Unix time in seconds.")
+        }
+        guard timestamp >= nowSeconds - Self.allowedSkewSeconds, timestamp <= nowSeconds + Self.allowedSkewSeconds else {
+            throw .signatureExpire(timestamp: timestamp, now: nowSeconds)
+        }
+        let secretId = fields["SecretId"] ?? ""
+        guard secretId == credentials.secretId else { throw .secretIdNotFound(secretId) }
+        let signed = fields.all.filter { $0.key != "Signature" }.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
+        let text = "\(request.method)\(request.header("Host") ?? "")/?" + signed.joined(separator: "&")
+        let expected = Base64.encode(HMACSHA256.mac(key: Array(credentials.secretKey.utf8), message: text)[...])
+        guard HMACSHA256.constantTimeEquals(Array(expected.utf8), Array((fields["Signature"] ?? "").utf8)) else {
+            throw .signatureFailure
+        }
     }
 
     /// Any other SignedHeaders list (the signature spec allows e.g. `x-tc-action`): names sorted,

@@ -5,7 +5,7 @@ enum ResultResponse {
     static func body(for record: VerificationRecord, nowSeconds: Int64, requestId: String) -> JSONValue {
         let code = record.resultCode(nowSeconds: nowSeconds)
         let last = record.attempts.last
-        let media = code != nil && (last?.outcome.capturedMedia ?? false)
+        let media = code != nil && (last?.codes.capturedMedia ?? false)
         return .object([
             ("ErrorCode", .optional(code)),
             ("ErrorMsg", .optional(code.map(ResultCode.message))),
@@ -19,7 +19,7 @@ enum ResultResponse {
     }
 
     static func detail(_ attempt: VerificationRecord.Attempt, record: VerificationRecord) -> JSONValue {
-        let outcome = attempt.outcome
+        let outcome = attempt.codes
         let compared = record.config.comparesFace && outcome.livenessErrorCode == 0
         let compareCode = compared ? outcome.errorCode : nil
         return .object([

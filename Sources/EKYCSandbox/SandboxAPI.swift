@@ -31,38 +31,36 @@ public struct SandboxAPI: Sendable {
     /// `verificationURL`, when given, replaces the VerificationURL of an Apply answer (a fault).
     public func handle(_ request: HTTPRequest, now: Double, verificationURL: String? = nil) -> HTTPResponse {
         let requestId = UUID().uuidString.lowercased()
-        let action = request.header("X-TC-Action") ?? ""
+        let action = request.header("X-TC-Action") ?? FormFields(request.queryString)["Action"] ?? ""
         do {
-            let response = try answer(request, action: action, now: now, requestId: requestId, verificationURL: verificationURL)
+            let response = try answer(request, now: now, requestId: requestId, verificationURL: verificationURL)
             return Self.json(response, requestId: requestId, action: action, error: nil)
         } catch {
             return Self.errorResponse(error, requestId: requestId, action: action)
         }
     }
 
-    private func answer(_ request: HTTPRequest, action: String, now: Double, requestId: String,
+    private func answer(_ request: HTTPRequest, now: Double, requestId: String,
                         verificationURL: String?) throws(APIError) -> JSONValue {
         if request.bodyOmitted { throw .invalidParameter("The request body is larger than the server accepts.") }
         let nowSeconds = Int64(now.rounded(.down))
-        try authenticator.verify(request, nowSeconds: nowSeconds)
+        let call = try APICall.read(request, authenticator: authenticator, nowSeconds: nowSeconds)
+        let action = call.action
         guard action == Self.applyAction || action == Self.getAction else {
             throw APIError("InvalidAction", "The action \(action.isEmpty ? "(none)" : action) is not found for faceid.")
         }
-        guard request.header("X-TC-Version") == Self.version else {
-            throw APIError("NoSuchVersion", "The API version \(request.header("X-TC-Version") ?? "(none)") is not found for \(action); use \(Self.version).")
+        guard call.version == Self.version else {
+            throw APIError("NoSuchVersion", "The API version \(call.version ?? "(none)") is not found for \(action); use \(Self.version).")
         }
         if let rateLimiter, !rateLimiter.allow(action, nowSeconds: nowSeconds) { throw .requestLimitExceeded }
-        let body: JSONValue
-        do { body = try JSONDecoder().decode(JSONValue.self, from: Data(request.body)) } catch {
-            throw .invalidParameter("The request body is not valid JSON.")
-        }
+        let body = try call.parameters()
         return action == Self.applyAction
-            ? try apply(body, now: now, verificationURL: verificationURL)
+            ? try apply(body, textual: call.textual, now: now, verificationURL: verificationURL)
             : try result(body, nowSeconds: nowSeconds, requestId: requestId)
     }
 
-    private func apply(_ body: JSONValue, now: Double, verificationURL: String?) throws(APIError) -> JSONValue {
-        let request = try ApplyRequest(parsing: body)
+    private func apply(_ body: JSONValue, textual: Bool, now: Double, verificationURL: String?) throws(APIError) -> JSONValue {
+        let request = try ApplyRequest(parsing: body, textual: textual)
         let token = UUID().uuidString.uppercased()
         let record = VerificationRecord(
             bizToken: token, createdSeconds: Int64(now.rounded(.down)), redirectURL: request.redirectURL,
@@ -75,6 +73,8 @@ public struct SandboxAPI: Sendable {
     private func result(_ body: JSONValue, nowSeconds: Int64, requestId: String) throws(APIError) -> JSONValue {
         let fields = FieldReader(body)
         try fields.requireObject()
+        try fields.rejectUnknown(["BizToken"])
+        _ = try fields.required("BizToken")
         guard let token = try fields.string("BizToken"), !token.isEmpty else {
             throw .invalidValue("BizToken", "it is required")
         }

@@ -9,7 +9,7 @@ import Foundation
 public import FastCGI
 import EKYCGate
 
-/// Routes one request: `POST /` is the API, `GET /reflect/` the page, `POST /reflect/finish`
+/// Routes one request: `POST /` and `GET /` are the API, `GET /reflect/` the page, `POST /reflect/finish`
 /// its end; anything else is 404. Faults are applied here, around the pure API.
 public struct SandboxHandler: Sendable {
     public var api: SandboxAPI
@@ -30,7 +30,7 @@ public struct SandboxHandler: Sendable {
     /// (see `serve`).
     public func handle(_ request: HTTPRequest, now: Double) -> HTTPResponse {
         switch (request.method, request.path) {
-        case ("POST", "/"):
+        case ("POST", "/"), ("GET", "/"):
             return applyingFault(to: request, now: now)
         case ("GET", "/reflect/"), ("GET", "/reflect"), ("HEAD", "/reflect/"), ("HEAD", "/reflect"):
             return page.show(request, now: now)

@@ -15,11 +15,16 @@ public struct SandboxPage: Sendable {
         self.store = store
     }
 
-    /// `GET /reflect/?token=…[&step=capture]`.
+    /// `GET /reflect/?token=…[&step=capture|result]`.
     public func show(_ request: HTTPRequest, now: Double) -> HTTPResponse {
         let query = FormFields(request.queryString)
         let nowSeconds = Int64(now.rounded(.down))
         guard let token = query["token"], Self.isWellFormedToken(token) else { return Self.unknownToken() }
+        // The result page is reached by a redirect after finish (POST-redirect-GET), so Back
+        // and reload show it again instead of asking to resubmit the form.
+        if query["step"] == "result", let record = store.record(token), let final = record.final, record.isRetained(nowSeconds: nowSeconds) {
+            return Self.html(200, PageRenderer(config: record.config).resultPage(code: final.errorCode, next: record.redirectLocation))
+        }
         let shown: Result<VerificationRecord, PageRefusal> = store.update(token) { record in
             guard var current = record else { return .failure(.unknown) }
             if let refusal = Self.refusal(current, nowSeconds: nowSeconds) { return .failure(refusal) }
@@ -41,7 +46,7 @@ public struct SandboxPage: Sendable {
         let consentPending = askConsent && query["consent"] != "yes"
         return Self.html(200, renderer.capturePage(
             token: token, outcomes: Outcome.available(for: record.config), askConsent: consentPending, attemptsLeft: record.attemptsLeft,
-            lastFailure: record.attempts.last?.outcome.errorCode))
+            lastFailure: record.attempts.last?.codes.errorCode))
     }
 
     /// `POST /reflect/finish` with `token`, `outcome` and optionally `retry=yes` (record a failed
@@ -50,17 +55,25 @@ public struct SandboxPage: Sendable {
         let form = FormFields(String(decoding: request.body, as: UTF8.self))
         let nowSeconds = Int64(now.rounded(.down))
         guard let token = form["token"], Self.isWellFormedToken(token) else { return Self.unknownToken() }
-        guard let outcome = form["outcome"].flatMap(Outcome.init(rawValue:)) else {
-            let names = Outcome.allCases.map(\.rawValue).joined(separator: ", ")
+        let outcome: AttemptCodes
+        if form["outcome"] == "code" {
+            guard let code = form["code"].flatMap({ Int($0) }).flatMap(AttemptCodes.init(code:)) else {
+                return Self.html(400, PageRenderer().errorPage(code: nil, detail: "code must be a documented failing code (docs/RESULT-CODES.md) other than 16 and 17"))
+            }
+            outcome = code
+        } else if let named = form["outcome"].flatMap(Outcome.init(rawValue:)) {
+            outcome = AttemptCodes(named)
+        } else {
+            let names = (Outcome.allCases.map(\.rawValue) + ["code (with code=N)"]).joined(separator: ", ")
             return Self.html(400, PageRenderer().errorPage(code: nil, detail: "outcome must be one of: \(names)"))
         }
-        if let record = store.record(token), !Outcome.available(for: record.config).contains(outcome) {
+        if let record = store.record(token), outcome.needsComparison, !record.config.comparesFace {
             return Self.html(400, PageRenderer(config: record.config).errorPage(
-                code: nil, detail: "outcome \(outcome.rawValue) needs a face comparison (Config.CheckMode 1 or 2)"))
+                code: nil, detail: "code \(outcome.errorCode) needs a face comparison (Config.CheckMode 1 or 2)"))
         }
         let retry = form["retry"] == "yes" && outcome.isRetryable
         let attempt = VerificationRecord.Attempt(
-            seq: UUID().uuidString.lowercased(), outcome: outcome,
+            seq: UUID().uuidString.lowercased(), codes: outcome,
             atMilliseconds: Int64((now * 1000).rounded(.down)), similarity: Self.similarity(for: outcome))
         let finished: Result<VerificationRecord, PageRefusal> = store.update(token) { record in
             guard var current = record else { return .failure(.unknown) }
@@ -87,7 +100,7 @@ public struct SandboxPage: Sendable {
         }
         let isBrowser = form["page"] == "yes"
         if isBrowser && !(record.config.autoSkip && final.errorCode == ResultCode.success) {
-            return Self.html(200, PageRenderer(config: record.config).resultPage(code: final.errorCode, next: record.redirectLocation))
+            return HTTPResponse(status: 303, headers: [("Location", "/reflect/?token=\(token)&step=result"), ("Cache-Control", "no-store")], text: "")
         }
         return HTTPResponse(status: 303, headers: [("Location", record.redirectLocation), ("Cache-Control", "no-store")], text: "")
     }
@@ -124,10 +137,10 @@ public struct SandboxPage: Sendable {
     }
 
     /// Scores like Tencent's: a pass well above the threshold of 70, a mismatch well below it.
-    static func similarity(for outcome: Outcome) -> Double {
-        switch outcome {
-        case .pass: Double(Int.random(in: 9_000...9_900)) / 100
-        case .mismatch: Double(Int.random(in: 3_000...6_500)) / 100
+    static func similarity(for outcome: AttemptCodes) -> Double {
+        switch outcome.errorCode {
+        case ResultCode.success: Double(Int.random(in: 9_000...9_900)) / 100
+        case Outcome.mismatch.errorCode: Double(Int.random(in: 3_000...6_500)) / 100
         default: 0
         }
     }

@@ -24,17 +24,25 @@ public struct VerificationConfig: Sendable, Equatable {
 
     public init() {}
 
+    /// Every field of `WebVerificationConfigIntl` in the SDK's model.
+    static let fieldNames = [
+        "AutoSkipStartPage", "AutoSkip", "CheckMode", "IDCardType", "DisableCheckOcrWarnings", "SecurityLevel",
+        "SkipPrivacyPolicy", "IdCardCutReturn", "ThemeColor", "Language", "AutoDowngrade", "ActionList",
+        "LivenessRetryLimit", "LivenessTimeout", "SelectedWarningCodes", "AllowExpiredDocument", "Version",
+    ]
+
     /// True when the flow compares the face with a photo (the caller's or the document's).
     public var comparesFace: Bool { checkMode == 1 || checkMode == 2 }
     /// True when the flow reads a document.
     public var readsDocument: Bool { checkMode == 1 || checkMode == 4 }
 
     /// Validates `Config` of an Apply request; absent and null fields keep their defaults.
-    public init(parsing value: JSONValue?) throws(APIError) {
+    public init(parsing value: JSONValue?, textual: Bool = false) throws(APIError) {
         self.init()
         guard let value, !value.isNull else { return }
-        let fields = FieldReader(value, path: "Config")
+        let fields = FieldReader(value, path: "Config", textual: textual)
         try fields.requireObject()
+        try fields.rejectUnknown(Self.fieldNames)
         autoSkipStartPage = try fields.bool("AutoSkipStartPage") ?? autoSkipStartPage
         autoSkip = try fields.bool("AutoSkip") ?? autoSkip
         checkMode = try fields.int("CheckMode", allowed: 1...4) ?? checkMode
@@ -80,10 +88,13 @@ public struct VerificationConfig: Sendable, Equatable {
 struct FieldReader {
     var value: JSONValue
     var path: String
+    /// Values from a query or form (GET, older signing): numbers and booleans arrive as text.
+    var textual: Bool
 
-    init(_ value: JSONValue, path: String = "") {
+    init(_ value: JSONValue, path: String = "", textual: Bool = false) {
         self.value = value
         self.path = path
+        self.textual = textual
     }
 
     func name(_ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
@@ -92,6 +103,19 @@ struct FieldReader {
         guard case .object = value else {
             throw .invalidParameter(path.isEmpty ? "The request body must be a JSON object." : "\(path) must be a JSON object.")
         }
+    }
+
+    /// `UnknownParameter` for the first member not in `known` (the platform refuses names an
+    /// action does not have, so a misspelt field never passes silently).
+    func rejectUnknown(_ known: [String]) throws(APIError) {
+        guard case .object(let members) = value else { return }
+        if let stray = members.first(where: { !known.contains($0.0) }) { throw .unknownParameter(name(stray.0)) }
+    }
+
+    /// The member, or `MissingParameter` when it is absent or null.
+    func required(_ key: String) throws(APIError) -> JSONValue {
+        guard let found = member(key) else { throw .missingParameter(name(key)) }
+        return found
     }
 
     func member(_ key: String) -> JSONValue? {
@@ -119,13 +143,19 @@ struct FieldReader {
 
     func bool(_ key: String) throws(APIError) -> Bool? {
         guard let member = member(key) else { return nil }
+        if textual, case .string(let text) = member, let flag = ["true": true, "false": false][text.lowercased()] { return flag }
         guard case .bool(let flag) = member else { throw wrongType(key, "Boolean") }
         return flag
     }
 
     func int(_ key: String, allowed: ClosedRange<Int>) throws(APIError) -> Int? {
         guard let member = member(key) else { return nil }
-        guard case .integer(let number) = member else { throw wrongType(key, "Integer") }
+        let number: Int64
+        if case .integer(let given) = member { number = given } else if textual, case .string(let text) = member, let given = Int64(text) {
+            number = given
+        } else {
+            throw wrongType(key, "Integer")
+        }
         guard let value = Int(exactly: number), allowed.contains(value) else {
             throw .invalidValue(name(key), "must be from \(allowed.lowerBound) to \(allowed.upperBound)")
         }

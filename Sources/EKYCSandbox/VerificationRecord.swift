@@ -3,7 +3,7 @@ public struct VerificationRecord: Sendable, Equatable {
     /// One attempt on the page (a `VerificationDetail` in the result).
     public struct Attempt: Sendable, Equatable {
         public var seq: String
-        public var outcome: Outcome
+        public var codes: AttemptCodes
         public var atMilliseconds: Int64
         /// 0…100 with two decimals; 0 when no comparison ran.
         public var similarity: Double

@@ -55,6 +55,22 @@ import HTTPClient
         #expect(api.resultCalls == 1, "a final result is answered from the store")
     }
 
+    /// Every per-attempt field Tencent gives reaches the answer, also once read from the store.
+    @Test func attemptsCarryTheMessagesAndLivenessTags() throws {
+        api.resultAnswer = .success(GetResultResponse(
+            errorCode: 1005, errorMsg: "Liveness detection failed", verificationDetailList: [VerificationDetail(
+                errorCode: 1005, errorMsg: "Liveness detection failed", livenessErrorCode: 1005, livenessErrorMsg: "Liveness detection failed",
+                compareErrorCode: nil, compareErrorMsg: nil, similarity: 0, seq: "s", livenessInfoTag: ["03", "08"])],
+            requestId: "r"))
+        for _ in 0..<2 {
+            let attempt = try #require((Fixtures.json(try call(cookie: cookie))["attempts"] as? [[String: Any]])?.first)
+            #expect(attempt["livenessErrorMsg"] as? String == "Liveness detection failed")
+            #expect(attempt["livenessInfoTag"] as? [String] == ["03", "08"])
+            #expect(attempt["compareErrorMsg"] is NSNull)
+        }
+        #expect(api.resultCalls == 1)
+    }
+
     @Test func failedCarriesAReason() throws {
         api.resultAnswer = .success(GetResultResponse(errorCode: 1410, errorMsg: "User exited", requestId: "r"))
         let body = Fixtures.json(try call(cookie: cookie))
@@ -88,6 +104,9 @@ import HTTPClient
         let response = try call(cookie: cookie)
         #expect(response.status == 410)
         #expect(Fixtures.json(response)["status"] as? String == "expired")
+        // Tencent's RequestId is what its support asks for: kept in the answer and the store.
+        #expect(Fixtures.json(response)["requestId"] as? String == "r")
+        #expect(try store.load(token: Fixtures.token)?.result?.requestId == "r")
     }
 
     @Test func pastRetentionIsExpiredWithoutCallingTheAPI() throws {

@@ -65,6 +65,16 @@ import HTTPClient
         #expect(response.status == 400)
     }
 
+    /// Tencent's 1000 characters counted in UTF-16 units (ExtraLimit): 👍🏽 is one grapheme but 4 units.
+    @Test func extraIsCountedAsTencentCounts() throws {
+        let thumbs = "\u{1F44D}\u{1F3FD}"
+        let allowed = try handler(["allow_unsigned_extra": "true"])
+        let fits = String(repeating: thumbs, count: 250), over = fits + "x"
+        let encode = { (text: String) in text.addingPercentEncoding(withAllowedCharacters: .alphanumerics)! }
+        #expect(allowed.handle(Fixtures.get("/ekyc/start", query: "extra=" + encode(fits))).status == 303)
+        #expect(allowed.handle(Fixtures.get("/ekyc/start", query: "extra=" + encode(over))).status == 400)
+    }
+
     @Test func verificationURLOnAnotherHostIsRefused() throws {
         api.applyAnswer = .success(ApplyResponse(bizToken: Fixtures.token, verificationURL: "https://evil.example.com/?token=x", requestId: "r"))
         let response = try handler().handle(Fixtures.get("/ekyc/start"))

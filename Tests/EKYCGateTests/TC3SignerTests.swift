@@ -13,6 +13,9 @@ struct SigningVector: Decodable, CustomTestStringConvertible {
         var timestamp: Int64
         var content_type: String
         var payload: String
+        var region: String?
+        var action: String?
+        var token: String?
     }
     struct Outputs: Decodable {
         var date: String
@@ -28,6 +31,7 @@ struct SigningVector: Decodable, CustomTestStringConvertible {
     var id: String
     var inputs: Inputs
     var outputs: Outputs
+    var sdk_headers_sent: [String: String]?
     var testDescription: String { id }
 
     static let all: [SigningVector] = {
@@ -40,6 +44,22 @@ struct SigningVector: Decodable, CustomTestStringConvertible {
 @Suite struct TC3SignerTests {
     @Test func vectorsAreLoaded() {
         #expect(SigningVector.all.count == 12)
+    }
+
+    /// The client sends what the SDK sends (X-TC-Language included) and signs what it sends:
+    /// for every faceid vector without a session token, each SDK header but the per-call
+    /// TraceId and the client's name is sent with the same value, Authorization included.
+    @Test(arguments: SigningVector.all.filter { $0.inputs.service == "faceid" && $0.inputs.content_type == "application/json" && $0.inputs.token == nil })
+    func clientHeadersMatchTheSDK(_ vector: SigningVector) throws {
+        let i = vector.inputs
+        let sdk = try #require(vector.sdk_headers_sent)
+        let sent = FaceIDClient.headers(action: try #require(i.action), endpoint: FaceIDEndpoint(host: i.host, region: i.region ?? ""),
+                                        credentials: Credentials(secretId: i.secret_id, secretKey: i.secret_key),
+                                        payload: Array(i.payload.utf8), timestamp: i.timestamp)
+        let ours = Dictionary(sent, uniquingKeysWith: { a, _ in a })
+        for (name, value) in sdk where name != "X-TC-TraceId" && name != "X-TC-RequestClient" {
+            #expect(ours[name] == value, "\(name)")
+        }
     }
 
     @Test(arguments: SigningVector.all)

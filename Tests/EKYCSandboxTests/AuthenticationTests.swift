@@ -13,14 +13,16 @@ import Testing
         #expect(response.status == 200)
         #expect(header(response, "Content-Type") == "application/json")
         let code = try errorCode(response)
-        // Signature accepted; Get of the SDK's example token is then simply unknown to this sandbox.
-        #expect(code == nil || code == "InvalidParameterValue.BizTokenIllegal" || code == "InvalidParameterValue",
+        // Signature accepted; Get of the SDK's example token is then simply unknown to this sandbox,
+        // and an Apply without a photo is refused for CheckMode 2 (the default).
+        let noPhoto = code == "InvalidParameterValue" && text(response).contains("CompareImageBase64")
+        #expect(code == nil || code == "InvalidParameterValue.BizTokenIllegal" || code == "MissingParameter" || noPhoto,
                 "\(vector.id): \(text(response))")
     }
 
     @Test func verifiesAgainstTheReceivedHostWithPort() throws {
         let (sandbox, _) = makeSandbox()
-        let response = sandbox.handle(apiRequest("ApplyWebVerificationBizTokenIntl", #"{"RedirectURL":"https://a.example/"}"#), now: testNow)
+        let response = sandbox.handle(apiRequest("ApplyWebVerificationBizTokenIntl", #"{"CompareImageBase64": "/9j/4DyXiyFe6pp5oJQQmwPo1nhCjTsx/rd4itaMeWWj3CY7oibe7YVjvQOrxhAo", "RedirectURL":"https://a.example/"}"#), now: testNow)
         #expect(try errorCode(response) == nil)
     }
 
@@ -119,7 +121,7 @@ import Testing
         #expect(codes.prefix(20).allSatisfy { $0 == "InvalidParameterValue.BizTokenIllegal" })
         #expect(codes.last == "RequestLimitExceeded")
         // Another action has its own budget; the next second starts afresh.
-        #expect(try errorCode(sandbox.handle(apiRequest("ApplyWebVerificationBizTokenIntl", #"{"RedirectURL":"https://a.example/"}"#), now: testNow)) == nil)
+        #expect(try errorCode(sandbox.handle(apiRequest("ApplyWebVerificationBizTokenIntl", #"{"CompareImageBase64": "/9j/4DyXiyFe6pp5oJQQmwPo1nhCjTsx/rd4itaMeWWj3CY7oibe7YVjvQOrxhAo", "RedirectURL":"https://a.example/"}"#), now: testNow)) == nil)
         #expect(try errorCode(sandbox.handle(apiRequest("GetWebVerificationResultIntl", #"{"BizToken":"X"}"#, timestamp: Int64(testNow) + 1), now: testNow + 1)) == "InvalidParameterValue.BizTokenIllegal")
     }
 }

@@ -94,14 +94,14 @@ import Testing
     @Test func applyFaultNamedInExtra() throws {
         let (sandbox, _) = makeSandbox()
         let response = sandbox.handle(apiRequest("ApplyWebVerificationBizTokenIntl",
-                                                 #"{"RedirectURL":"https://a.example/","Extra":"sandbox-fault:apply:ratelimit"}"#), now: testNow)
+                                                 #"{"CompareImageBase64": "/9j/4DyXiyFe6pp5oJQQmwPo1nhCjTsx/rd4itaMeWWj3CY7oibe7YVjvQOrxhAo", "RedirectURL":"https://a.example/","Extra":"sandbox-fault:apply:ratelimit"}"#), now: testNow)
         #expect(try errorCode(response) == "RequestLimitExceeded")
     }
 
     @Test func getFaultNamedInExtraLetsApplySucceed() throws {
         let (sandbox, _) = makeSandbox()
         let applied = sandbox.handle(apiRequest("ApplyWebVerificationBizTokenIntl",
-                                                #"{"RedirectURL":"https://a.example/","Extra":"sandbox-fault:get:internal"}"#), now: testNow)
+                                                #"{"CompareImageBase64": "/9j/4DyXiyFe6pp5oJQQmwPo1nhCjTsx/rd4itaMeWWj3CY7oibe7YVjvQOrxhAo", "RedirectURL":"https://a.example/","Extra":"sandbox-fault:get:internal"}"#), now: testNow)
         #expect(try errorCode(applied) == nil)
         guard case .string(let token)? = try responseObject(applied)["BizToken"] else { Issue.record("no BizToken"); return }
         let got = sandbox.handle(apiRequest("GetWebVerificationResultIntl", #"{"BizToken":"\#(token)"}"#), now: testNow)
@@ -112,7 +112,7 @@ import Testing
         let (sandbox, _) = makeSandbox()
         let hostile = "https://evil.example\\.faceid.qq.com/\n"
         let extra = String(decoding: JSONValue.string("sandbox-fault:apply:verification_url=" + hostile).bytes, as: UTF8.self)
-        let response = sandbox.handle(apiRequest("ApplyWebVerificationBizTokenIntl", #"{"RedirectURL":"https://a.example/","Extra":"# + extra + "}"),
+        let response = sandbox.handle(apiRequest("ApplyWebVerificationBizTokenIntl", #"{"CompareImageBase64": "/9j/4DyXiyFe6pp5oJQQmwPo1nhCjTsx/rd4itaMeWWj3CY7oibe7YVjvQOrxhAo", "RedirectURL":"https://a.example/","Extra":"# + extra + "}"),
                                       now: testNow)
         let answer = try responseObject(response)
         #expect(answer["VerificationURL"] == .string(hostile) && answer["VerificationUrl"] == .string(hostile))
@@ -124,7 +124,7 @@ import Testing
     @Test func ordinaryExtraIsNoFault() throws {
         let (sandbox, _) = makeSandbox()
         let response = sandbox.handle(apiRequest("ApplyWebVerificationBizTokenIntl",
-                                                 #"{"RedirectURL":"https://a.example/","Extra":"order-42"}"#), now: testNow)
+                                                 #"{"CompareImageBase64": "/9j/4DyXiyFe6pp5oJQQmwPo1nhCjTsx/rd4itaMeWWj3CY7oibe7YVjvQOrxhAo", "RedirectURL":"https://a.example/","Extra":"order-42"}"#), now: testNow)
         #expect(try errorCode(response) == nil)
     }
 }

@@ -66,7 +66,7 @@ import EKYCGate
 
     @Test func redirectKeepsAnExistingQueryAndFragment() throws {
         let (sandbox, _) = makeSandbox()
-        let token = try applyToken(sandbox, #"{"RedirectURL": "https://m.example/cb?session=abc&lang=en#top"}"#)
+        let token = try applyToken(sandbox, #"{"CompareImageBase64": "/9j/4DyXiyFe6pp5oJQQmwPo1nhCjTsx/rd4itaMeWWj3CY7oibe7YVjvQOrxhAo", "RedirectURL": "https://m.example/cb?session=abc&lang=en#top"}"#)
         let done = finish(sandbox, token: token, outcome: "pass")
         #expect(header(done, "Location") == "https://m.example/cb?session=abc&lang=en&token=\(token)#top")
     }
@@ -114,7 +114,10 @@ import EKYCGate
         let (sandbox, _) = makeSandbox()
         #expect(string(try result(sandbox, token: "81EEF678-28EE-4759-A82E-6CBBBE6BC442")["Error"]?["Code"]) == "InvalidParameterValue.BizTokenIllegal")
         let missing = try responseObject(sandbox.handle(apiRequest("GetWebVerificationResultIntl", "{}"), now: testNow))
-        #expect(string(missing["Error"]?["Code"]) == "InvalidParameterValue")
+        #expect(string(missing["Error"]?["Code"]) == "MissingParameter")
+        #expect(string(missing["Error"]?["Message"])?.contains("BizToken") == true)
+        let stray = try responseObject(sandbox.handle(apiRequest("GetWebVerificationResultIntl", #"{"BizToken": "x", "Token": "y"}"#), now: testNow))
+        #expect(string(stray["Error"]?["Code"]) == "UnknownParameter")
         #expect(finish(sandbox, token: "81EEF678-28EE-4759-A82E-6CBBBE6BC442", outcome: "pass").status == 404)
         #expect(finish(sandbox, token: "../../etc/passwd", outcome: "pass").status == 404)
         let token = try applyToken(sandbox)
@@ -124,7 +127,7 @@ import EKYCGate
     @Test func ocrResultOnlyWithDocumentModes() throws {
         let (sandbox, _) = makeSandbox()
         for (mode, hasOCR) in [(1, true), (2, false), (3, false), (4, true)] {
-            let token = try applyToken(sandbox, #"{"RedirectURL": "https://a.example/", "Config": {"CheckMode": \#(mode)}}"#)
+            let token = try applyToken(sandbox, #"{"CompareImageBase64": "/9j/4DyXiyFe6pp5oJQQmwPo1nhCjTsx/rd4itaMeWWj3CY7oibe7YVjvQOrxhAo", "RedirectURL": "https://a.example/", "Config": {"CheckMode": \#(mode)}}"#)
             _ = finish(sandbox, token: token, outcome: "pass")
             let passed = try result(sandbox, token: token)
             #expect((passed["OCRResult"] != .null) == hasOCR, "CheckMode \(mode)")
@@ -136,7 +139,7 @@ import EKYCGate
 
     @Test func retriesUntilTheLimit() throws {
         let (sandbox, _) = makeSandbox()
-        let token = try applyToken(sandbox, #"{"RedirectURL": "https://a.example/", "Config": {"LivenessRetryLimit": 3}}"#)
+        let token = try applyToken(sandbox, #"{"CompareImageBase64": "/9j/4DyXiyFe6pp5oJQQmwPo1nhCjTsx/rd4itaMeWWj3CY7oibe7YVjvQOrxhAo", "RedirectURL": "https://a.example/", "Config": {"LivenessRetryLimit": 3}}"#)
         let first = finish(sandbox, token: token, outcome: "liveness", extra: "&retry=yes")
         #expect(first.status == 303)
         #expect(header(first, "Location")?.hasPrefix("/reflect/?token=\(token)") == true)
@@ -157,6 +160,53 @@ import EKYCGate
         #expect(!html.contains(#"value="mismatch""#))
         #expect(finish(sandbox, token: token, outcome: "mismatch").status == 400)
         #expect(finish(sandbox, token: token, outcome: "pass").status == 303)
+    }
+
+    /// Tencent's own example of a liveness-only pass: no comparison ran, so its fields are null
+    /// and Similarity 0 — never a similarity for a comparison that did not happen.
+    @Test func livenessOnlyPassReportsNoComparison() throws {
+        let (sandbox, _) = makeSandbox()
+        let token = try applyToken(sandbox, #"{"RedirectURL": "https://a.example/", "Config": {"CheckMode": 3}}"#)
+        _ = finish(sandbox, token: token, outcome: "pass")
+        guard case .array(let details)? = try result(sandbox, token: token)["VerificationDetailList"], let detail = details.first else {
+            Issue.record("no details"); return
+        }
+        #expect(detail["CompareErrorCode"] == .null && detail["CompareErrorMsg"] == .null && detail["Similarity"] == .integer(0))
+    }
+
+    /// CheckMode 2 (the default) without a photo: the documents are silent, the sandbox refuses
+    /// it (the strictest plausible answer, docs/SANDBOX.md).
+    @Test func comparisonWithoutAPhotoIsRefused() throws {
+        let (sandbox, _) = makeSandbox()
+        for body in [#"{"RedirectURL": "https://a.example/"}"#, #"{"RedirectURL": "https://a.example/", "Config": {"CheckMode": 2}}"#] {
+            let response = try responseObject(sandbox.handle(apiRequest("ApplyWebVerificationBizTokenIntl", body), now: testNow))
+            #expect(string(response["Error"]?["Code"]) == "InvalidParameterValue")
+            #expect(string(response["Error"]?["Message"])?.contains("CompareImageBase64") == true)
+        }
+        // Mode 1 compares with the document's portrait: no photo needed.
+        _ = try applyToken(sandbox, #"{"RedirectURL": "https://a.example/", "Config": {"CheckMode": 1}}"#)
+    }
+
+    /// Every documented code that ends an attempt can be produced (`outcome=code&code=N`) and
+    /// Get reports it with Tencent's text, in the step the code belongs to.
+    @Test func everyDocumentedFailingCodeIsReachable() throws {
+        let (sandbox, _) = makeSandbox()
+        let codes = BusinessCodes.table.map(\.code).filter { AttemptCodes(code: Int($0)) != nil }
+        #expect(codes.count == BusinessCodes.table.count - 3, "all but 0, 16 and 17")
+        for code in codes {
+            let token = try applyToken(sandbox)
+            #expect(finish(sandbox, token: token, outcome: "code", extra: "&code=\(code)").status == 303)
+            let answer = try result(sandbox, token: token)
+            #expect(int(answer["ErrorCode"]) == code && string(answer["ErrorMsg"]) == BusinessCodes.message(code))
+            guard case .array(let details)? = answer["VerificationDetailList"], let detail = details.first else { Issue.record("\(code)"); continue }
+            let comparison = BusinessCodes.meaning(code) == .failed(.comparison)
+            #expect(int(detail["CompareErrorCode"]) == (comparison ? code : nil), "\(code)")
+            #expect(int(detail["LivenessErrorCode"]) == (comparison ? 0 : code), "\(code)")
+        }
+        let token = try applyToken(sandbox)
+        for bad in ["0", "16", "17", "99999", "x"] {
+            #expect(finish(sandbox, token: token, outcome: "code", extra: "&code=\(bad)").status == 400, "\(bad)")
+        }
     }
 
     @Test func passAfterAFailedAttempt() throws {

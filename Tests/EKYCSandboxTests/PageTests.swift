@@ -26,7 +26,7 @@ import EKYCGate
 
     @Test func startPageIsPhoneSizedWithBannerConsentAndTheme() throws {
         let (sandbox, _) = makeSandbox()
-        let token = try applyToken(sandbox, ##"{"RedirectURL": "https://a.example/", "Config": {"ThemeColor": "#112233"}}"##)
+        let token = try applyToken(sandbox, ##"{"CompareImageBase64": "/9j/4DyXiyFe6pp5oJQQmwPo1nhCjTsx/rd4itaMeWWj3CY7oibe7YVjvQOrxhAo", "RedirectURL": "https://a.example/", "Config": {"ThemeColor": "#112233"}}"##)
         let response = page(sandbox, "token=\(token)")
         #expect(response.status == 200)
         #expect(header(response, "Content-Type") == "text/html; charset=utf-8")
@@ -43,7 +43,7 @@ import EKYCGate
 
     @Test func chinesePage() throws {
         let (sandbox, _) = makeSandbox()
-        let token = try applyToken(sandbox, #"{"RedirectURL": "https://a.example/", "Config": {"Language": "zh-cn"}}"#)
+        let token = try applyToken(sandbox, #"{"CompareImageBase64": "/9j/4DyXiyFe6pp5oJQQmwPo1nhCjTsx/rd4itaMeWWj3CY7oibe7YVjvQOrxhAo", "RedirectURL": "https://a.example/", "Config": {"Language": "zh-cn"}}"#)
         let html = text(page(sandbox, "token=\(token)"))
         #expect(html.contains(#"lang="zh-CN""#))
         #expect(html.contains("开始核验"))
@@ -96,13 +96,14 @@ import EKYCGate
 
     @Test func chineseResultsAndNoticesWhileTheAPIKeepsEnglish() throws {
         let (sandbox, _) = makeSandbox()
-        let token = try applyToken(sandbox, #"{"RedirectURL": "https://a.example/", "Config": {"Language": "zh-cn"}}"#)
+        let token = try applyToken(sandbox, #"{"CompareImageBase64": "/9j/4DyXiyFe6pp5oJQQmwPo1nhCjTsx/rd4itaMeWWj3CY7oibe7YVjvQOrxhAo", "RedirectURL": "https://a.example/", "Config": {"Language": "zh-cn"}}"#)
         #expect(finish(sandbox, token: token, outcome: "liveness", extra: "&retry=yes&page=yes").status == 303)
         let capture = text(page(sandbox, "token=\(token)&step=capture&consent=yes"))
         #expect(capture.contains("上一次尝试失败（错误码 1005：活体检测未通过）。还剩 98 次尝试。"))
         #expect(capture.contains("本次失败：活体检测失败"))
         #expect(capture.contains("打开摄像头预览"))
-        let shown = text(finish(sandbox, token: token, outcome: "pass", extra: "&page=yes"))
+        #expect(finish(sandbox, token: token, outcome: "pass", extra: "&page=yes").status == 303)
+        let shown = text(page(sandbox, "token=\(token)&step=result"))
         #expect(shown.contains("核验成功，请点击下一步继续"))
         #expect(!shown.contains("Success"))
         #expect(string(try result(sandbox, token: token)["ErrorMsg"]) == "Success, tap next to continue")
@@ -129,44 +130,53 @@ import EKYCGate
 
     @Test func autoSkipStartPageAsksConsentWithTheOutcome() throws {
         let (sandbox, _) = makeSandbox()
-        let token = try applyToken(sandbox, #"{"RedirectURL": "https://a.example/", "Config": {"AutoSkipStartPage": true}}"#)
+        let token = try applyToken(sandbox, #"{"CompareImageBase64": "/9j/4DyXiyFe6pp5oJQQmwPo1nhCjTsx/rd4itaMeWWj3CY7oibe7YVjvQOrxhAo", "RedirectURL": "https://a.example/", "Config": {"AutoSkipStartPage": true}}"#)
         let html = text(page(sandbox, "token=\(token)"))
         #expect(html.contains(#"<form id="outcomes" method="post" action="/reflect/finish">"#))
         // Above the camera, which waits for it, and still sent (and required) with the outcome.
         #expect(html.contains(#"name="consent" value="yes" required form="outcomes">"#))
         #expect(html.components(separatedBy: #"name="consent""#)[0].count < html.components(separatedBy: #"id="camera""#)[0].count)
-        let skipped = try applyToken(sandbox, #"{"RedirectURL": "https://a.example/", "Config": {"AutoSkipStartPage": true, "SkipPrivacyPolicy": true}}"#)
+        let skipped = try applyToken(sandbox, #"{"CompareImageBase64": "/9j/4DyXiyFe6pp5oJQQmwPo1nhCjTsx/rd4itaMeWWj3CY7oibe7YVjvQOrxhAo", "RedirectURL": "https://a.example/", "Config": {"AutoSkipStartPage": true, "SkipPrivacyPolicy": true}}"#)
         #expect(!text(page(sandbox, "token=\(skipped)")).contains(#"name="consent""#))
     }
 
     @Test func noRetryFormWhenOneAttemptIsAllowed() throws {
         let (sandbox, _) = makeSandbox()
-        let token = try applyToken(sandbox, #"{"RedirectURL": "https://a.example/", "Config": {"LivenessRetryLimit": 1}}"#)
+        let token = try applyToken(sandbox, #"{"CompareImageBase64": "/9j/4DyXiyFe6pp5oJQQmwPo1nhCjTsx/rd4itaMeWWj3CY7oibe7YVjvQOrxhAo", "RedirectURL": "https://a.example/", "Config": {"LivenessRetryLimit": 1}}"#)
         #expect(!text(page(sandbox, "token=\(token)&step=capture")).contains(#"name="retry""#))
     }
 
     @Test func browserSeesTheResultPageUnlessAutoSkipOnSuccess() throws {
         let (sandbox, _) = makeSandbox()
         let token = try applyToken(sandbox)
-        let shown = finish(sandbox, token: token, outcome: "liveness", extra: "&page=yes")
+        // POST-redirect-GET: finish redirects to the result page, which Back and reload show again.
+        let finished = finish(sandbox, token: token, outcome: "liveness", extra: "&page=yes")
+        #expect(finished.status == 303)
+        let location = try #require(finished.headers.first { $0.name == "Location" }?.value)
+        #expect(location == "/reflect/?token=\(token)&step=result")
+        let shown = page(sandbox, "token=\(token)&step=result")
         #expect(shown.status == 200)
+        #expect(page(sandbox, "token=\(token)&step=result").status == 200)
         #expect(text(shown).contains("https://merchant.example.com/done?token=\(token)"))
         #expect(text(shown).contains("1005"))
 
-        let auto = try applyToken(sandbox, #"{"RedirectURL": "https://a.example/", "Config": {"AutoSkip": true}}"#)
+        let auto = try applyToken(sandbox, #"{"CompareImageBase64": "/9j/4DyXiyFe6pp5oJQQmwPo1nhCjTsx/rd4itaMeWWj3CY7oibe7YVjvQOrxhAo", "RedirectURL": "https://a.example/", "Config": {"AutoSkip": true}}"#)
         let skipped = finish(sandbox, token: auto, outcome: "pass", extra: "&page=yes")
         #expect(skipped.status == 303)
-        let autoFailed = try applyToken(sandbox, #"{"RedirectURL": "https://a.example/", "Config": {"AutoSkip": true}}"#)
-        #expect(finish(sandbox, token: autoFailed, outcome: "timeout", extra: "&page=yes").status == 200)
+        let autoFailed = try applyToken(sandbox, #"{"CompareImageBase64": "/9j/4DyXiyFe6pp5oJQQmwPo1nhCjTsx/rd4itaMeWWj3CY7oibe7YVjvQOrxhAo", "RedirectURL": "https://a.example/", "Config": {"AutoSkip": true}}"#)
+        #expect(finish(sandbox, token: autoFailed, outcome: "timeout", extra: "&page=yes").headers.contains { $0.value.hasSuffix("&step=result") })
     }
 
-    @Test func unknownTokensAndRoutes() {
+    @Test func unknownTokensAndRoutes() throws {
         let (sandbox, _) = makeSandbox()
         #expect(page(sandbox, "token=81EEF678-28EE-4759-A82E-6CBBBE6BC442").status == 404)
         #expect(page(sandbox, "token=%3Cscript%3E").status == 404)
         #expect(!text(page(sandbox, "token=%3Cscript%3E")).contains("<script>"))
         #expect(page(sandbox, "").status == 404)
-        #expect(sandbox.handle(request(method: "GET", path: "/"), now: testNow).status == 404)
+        // GET / is the API, as on Tencent's host: an unsigned one is a JSON error, not a 404 page.
+        let unsigned = sandbox.handle(request(method: "GET", path: "/"), now: testNow)
+        #expect(unsigned.status == 200 && header(unsigned, "Content-Type") == "application/json")
+        #expect(try errorCode(unsigned) == "AuthFailure.InvalidAuthorization")
         #expect(sandbox.handle(request(method: "GET", path: "/reflect/finish"), now: testNow).status == 404)
         #expect(sandbox.handle(request(method: "GET", path: "/other"), now: testNow).status == 404)
     }

@@ -92,7 +92,7 @@ struct TestFailure: Error, CustomStringConvertible {
 }
 
 /// Applies with `json` and returns the BizToken.
-func applyToken(_ sandbox: SandboxHandler, _ json: String = #"{"RedirectURL": "https://merchant.example.com/done"}"#,
+func applyToken(_ sandbox: SandboxHandler, _ json: String = #"{"CompareImageBase64": "/9j/4DyXiyFe6pp5oJQQmwPo1nhCjTsx/rd4itaMeWWj3CY7oibe7YVjvQOrxhAo", "RedirectURL": "https://merchant.example.com/done"}"#,
                 now: Double = testNow) throws -> String {
     let response = sandbox.handle(apiRequest("ApplyWebVerificationBizTokenIntl", json, timestamp: Int64(now)), now: now)
     guard let token = string(try responseObject(response)["BizToken"]) else { throw TestFailure("no BizToken: \(text(response))") }

@@ -51,7 +51,10 @@ function showResult(result) {
     show("expired", "This verification has expired", "Please start a new one.");
     $("again").hidden = false;
   } else {
-    show("failed", "✘ We could not verify you", codeText(result.errorCode, result.errorMsg));
+    const compared = (result.attempts || []).filter(hasSimilarity);
+    const similarity = result.reason === "comparison" && compared.length
+      ? " Your selfie matched the photo at " + compared[compared.length - 1].similarity.toFixed(1) + "%." : "";
+    show("failed", "✘ We could not verify you", codeText(result.errorCode, result.errorMsg) + similarity);
     $("again").hidden = false;
   }
   showAttempts(Array.isArray(result.attempts) ? result.attempts : []);

@@ -13,8 +13,11 @@
 # run the handlers under; libhiredis-dev is the C client of the Redis token store and redis-server
 # the Redis the tests start on a loopback port of their own. php-cli and nodejs run the README's
 # link-signing and webhook-verifying snippets (docs/snippets/) in the tests, as a merchant's app
-# and backend would. The packages' own services stay stopped (policy-rc.d, below).
-DEPS_APT_PACKAGES=(nginx libfcgi-dev libcurl4-openssl-dev libssl-dev pkg-config curl openssl python3-venv
+# and backend would. ca-certificates is
+# the system CA store the handlers trust for Tencent's certificate: Debian's libcurl4 only
+# recommends it, so a slim host without it would fail every API call. The packages' own
+# services stay stopped (policy-rc.d, below).
+DEPS_APT_PACKAGES=(nginx libfcgi-dev libcurl4-openssl-dev libssl-dev pkg-config curl openssl ca-certificates python3-venv
                    chromium chromium-driver fonts-wqy-microhei libfcgi-bin spawn-fcgi fcgiwrap
                    libhiredis-dev redis-server php-cli nodejs)
 

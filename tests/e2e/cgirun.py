@@ -7,26 +7,29 @@ import subprocess
 from pathlib import Path
 
 
-def config_with(stack, directory: Path, **settings) -> Path:
+def config_with(stack, directory: Path, drop=(), **settings) -> Path:
     """A copy of the stack's ekyc.conf in `directory` with each `key=value` of `settings` in
-    place of that key's line, or added when the file has none."""
+    place of that key's line, or added when the file has none, and each key in `drop` removed."""
     config = Path(stack.run_dir, "ekyc.conf").read_text()
     for key, value in settings.items():
         config, count = re.subn(r"(?m)^%s = .*$" % key, "%s = %s" % (key, value), config)
         if not count:
             config += "%s = %s\n" % (key, value)
+    for key in drop:
+        config = re.sub(r"(?m)^%s = .*\n" % key, "", config)
     path = directory / "ekyc.conf"
     path.write_text(config)
     return path
 
 
-def start_as_cgi(stack, directory: Path, **settings):
-    """GET /ekyc/start through the binary as CGI, with `settings` changed in the stack's config
-    (see config_with). Returns (head, JSON body or None)."""
-    path = config_with(stack, directory, **settings)
+def start_as_cgi(stack, directory: Path, env=None, drop=(), **settings):
+    """GET /ekyc/start through the binary as CGI, with `settings` changed and `drop` removed in
+    the stack's config (see config_with) and `env` added to the environment. Returns (head, JSON
+    body or None)."""
+    path = config_with(stack, directory, drop=drop, **settings)
     binary = str(Path(stack.bin_dir, "ekyc-start"))
     answer = subprocess.run([binary], env={"EKYC_CONFIG": str(path), "REQUEST_METHOD": "GET",
-                                           "DOCUMENT_URI": "/ekyc/start", "QUERY_STRING": ""},
+                                           "DOCUMENT_URI": "/ekyc/start", "QUERY_STRING": "", **(env or {})},
                             stdin=subprocess.DEVNULL, capture_output=True, timeout=30)
     head, _, body = answer.stdout.partition(b"\r\n\r\n")
     return head, (json.loads(body) if body.startswith(b"{") else None)

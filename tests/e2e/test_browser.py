@@ -246,7 +246,8 @@ def test_person_passes(phone, stack):
     assert "passed" in shown.get_attribute("class").split()
     assert shown.text == "✔ You are verified"
     assert [row[:2] for row in attempts(phone)] == [["1", "Passed"]]
-    # Liveness only (the demo's check_mode 3): no face was compared, no similarity column.
+    # A plain start has no reference photo, so CheckMode 3 (liveness only): no face was
+    # compared, no similarity column.
     assert not phone.driver.find_element(By.XPATH, "//th[.='Similarity']").is_displayed()
     assert not phone.driver.find_element(By.ID, "again").is_displayed()
 
@@ -278,6 +279,30 @@ def test_a_person_handed_a_backend_verification_passes(open_phone, stack):
     other = open_phone()
     other.driver.get(created["handoffURL"])
     assert "link_used" in other.driver.page_source
+
+
+def test_person_compared_with_an_uploaded_photo_can_mismatch(phone, stack, tmp_path):
+    """The shop's "Compare with a photo" form: CheckMode 2 with the uploaded photo, so the
+    sandbox offers "face mismatch" and the result page shows the similarity."""
+    photo = tmp_path / "me.jpg"
+    photo.write_bytes(base64.b64decode(
+        "/9j/4AAQSkZJRgABAQEASABIAAD/2wBDAP//////////////////////////////////////////////////////////"
+        "////////////////////////////wgALCAABAAEBAREA/8QAFBABAAAAAAAAAAAAAAAAAAAAAP/aAAgBAQABPxA="))
+    phone.driver.get(stack.site_url + "/")
+    phone.find("#image").send_keys(str(photo))
+    phone.tap(phone.find("form[enctype='multipart/form-data'] button[type=submit]"))
+    phone.wait_for_url("^" + re.escape(stack.page_url + "/reflect/?token="))
+    token = re.search(r"token=([0-9A-F-]{36})", phone.driver.current_url).group(1)
+    give_consent_and_start(phone)
+    choose(phone, "mismatch")
+    result_page_next(phone, stack, token, "Similarity below passing standard")
+
+    shown = verdict(phone)
+    assert "failed" in shown.get_attribute("class").split()
+    assert "(code 2016)" in phone.text("#reason") and "matched the photo at" in phone.text("#reason")
+    assert phone.driver.find_element(By.XPATH, "//th[.='Similarity']").is_displayed()
+    similarity = float(attempts(phone)[0][2])
+    assert 0 < similarity < 70
 
 
 def test_person_fails_liveness(phone, stack):

@@ -65,3 +65,37 @@ def test_wrong_secret_key_is_a_signature_failure(stack):
         apply(client(stack, secret_key="x" * len(stack.secret_key)), stack)
     assert raised.value.get_code() == "AuthFailure.SignatureFailure"
     assert raised.value.get_request_id()
+
+
+def client_with(stack, **profile):
+    """A client with another request method or signing, as the SDK's profiles allow."""
+    method = profile.pop("req_method", "POST")
+    http = HttpProfile(endpoint=stack.api_endpoint, certification=stack.ca_file, reqMethod=method)
+    return faceid_client.FaceidClient(credential.Credential(stack.secret_id, stack.secret_key), "ap-singapore",
+                                      ClientProfile(httpProfile=http, **profile))
+
+
+@pytest.mark.parametrize("profile", [{"req_method": "GET"}, {"req_method": "GET", "signMethod": "HmacSHA256"},
+                                     {"signMethod": "HmacSHA256"}], ids=["tc3-get", "hmacsha256-get", "hmacsha256-post-form"])
+def test_get_and_older_signing_work_as_on_tencent(stack, browser, profile):
+    """The SDK's GET (parameters in the query, Config flattened to Config.CheckMode=3) and its
+    older HmacSHA256 signing: answered as JSON like any call, never a 404 page."""
+    faceid = client_with(stack, **dict(profile))
+    applied = apply(faceid, stack, extra="sdk-get")
+    assert BIZ_TOKEN.match(applied.BizToken)
+    assert get(faceid, applied.BizToken).ErrorCode is None
+    assert browser.post_form(stack.page_url + "/reflect/finish", {"token": applied.BizToken, "outcome": "pass"}).status == 303
+    result = get(faceid, applied.BizToken)
+    assert result.ErrorCode == 0 and result.Extra == "sdk-get"
+    # Liveness only: no comparison ran, so none is reported (Tencent's documented example).
+    assert result.VerificationDetailList[0].CompareErrorCode is None
+    assert result.VerificationDetailList[0].Similarity == 0
+
+
+def test_older_signing_with_a_wrong_key_is_a_signature_failure(stack):
+    faceid = faceid_client.FaceidClient(credential.Credential(stack.secret_id, "y" * len(stack.secret_key)), "ap-singapore",
+                                        client_with(stack, req_method="GET", signMethod="HmacSHA256").profile)
+    with pytest.raises(TencentCloudSDKException) as raised:
+        get(faceid, "00000000-0000-4000-8000-000000000000")
+    assert raised.value.get_code() == "AuthFailure.SignatureFailure"
+    assert raised.value.get_request_id()

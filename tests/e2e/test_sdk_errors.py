@@ -105,6 +105,23 @@ def test_a_real_jpeg_is_accepted(stack):
     assert client(stack).ApplyWebVerificationBizTokenIntl(request).BizToken
 
 
+def test_missing_parameter(stack):
+    raises("MissingParameter", lambda: client(stack).call_json("GetWebVerificationResultIntl", {}))
+    raises("MissingParameter", lambda: client(stack).call_json("ApplyWebVerificationBizTokenIntl", {"Config": {"CheckMode": 3}}))
+
+
+def test_unknown_parameter(stack):
+    raises("UnknownParameter", lambda: client(stack).call_json("GetWebVerificationResultIntl", {"BizToken": "x", "Token": "y"}))
+    raises("UnknownParameter", lambda: client(stack).call_json(
+        "ApplyWebVerificationBizTokenIntl", {"RedirectURL": stack.redirect_url, "Config": {"CheckMode": 3, "Checkmode": 3}}))
+
+
+def test_comparison_without_a_photo_is_refused(stack):
+    """CheckMode 2, Tencent's default, has nothing to compare with: the sandbox refuses it."""
+    raised = raises("InvalidParameterValue", lambda: client(stack).ApplyWebVerificationBizTokenIntl(apply_request(stack)))
+    assert "CompareImageBase64" in raised.get_message()
+
+
 def test_unknown_biz_token(stack):
     raises("InvalidParameterValue.BizTokenIllegal", lambda: get(client(stack), "00000000-0000-4000-8000-000000000000"))
 

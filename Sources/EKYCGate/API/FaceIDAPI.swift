@@ -12,6 +12,8 @@ public struct FaceIDEndpoint: Sendable, Equatable {
     public var region: String
     public var scheme: String
     public static let service = "faceid"
+    /// The regions Tencent documents for the two eKYC actions (API pages, revisions of 2025-11 and 2025-12).
+    public static let regions: Set<String> = ["ap-bangkok", "ap-hongkong", "ap-jakarta", "ap-singapore", "sa-saopaulo"]
     public static let version = "2018-03-01"
 
     public init(host: String = "faceid.intl.tencentcloudapi.com", region: String = "ap-singapore", scheme: String = "https") {

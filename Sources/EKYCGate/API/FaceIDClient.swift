@@ -50,21 +50,33 @@ public final class FaceIDClient: FaceIDAPI {
         }
     }
 
-    private func send(action: String, payload: [UInt8]) throws(FaceIDError) -> HTTPClientResponse {
-        let timestamp = clock()
+    /// `X-TC-Language` as the official intl SDK sends it (its default; `zh-CN` is the other
+    /// value): Tencent's error messages, which reach the browser, then come in English.
+    static let language = "en-US"
+    static let contentType = "application/json"
+
+    /// The headers of one call. Content-Type and Host are signed: the signer is given the very
+    /// values sent, so the two cannot drift apart.
+    static func headers(action: String, endpoint: FaceIDEndpoint, credentials: Credentials, payload: [UInt8],
+                        timestamp: Int64) -> [(String, String)] {
         let signature = TC3Signer.sign(credentials, SigningInput(service: FaceIDEndpoint.service, host: endpoint.host,
-                                                                 contentType: "application/json", payload: payload),
+                                                                 contentType: contentType, payload: payload),
                                        timestamp: timestamp)
-        let headers: [(String, String)] = [
-            ("Content-Type", "application/json"),
+        return [
+            ("Content-Type", contentType),
             ("Host", endpoint.host),
             ("X-TC-Action", action),
             ("X-TC-Version", FaceIDEndpoint.version),
             ("X-TC-Timestamp", String(timestamp)),
             ("X-TC-Region", endpoint.region),
+            ("X-TC-Language", language),
             ("X-TC-RequestClient", "ekyc-gate"),
             ("Authorization", signature.authorization),
         ]
+    }
+
+    private func send(action: String, payload: [UInt8]) throws(FaceIDError) -> HTTPClientResponse {
+        let headers = Self.headers(action: action, endpoint: endpoint, credentials: credentials, payload: payload, timestamp: clock())
         do { return try http.post(url: endpoint.url, headers: headers, body: payload) } catch {
             throw .transport(error)
         }

@@ -46,6 +46,22 @@ public struct VerificationDetail: Codable, Sendable, Equatable {
         case seq = "Seq"
         case livenessInfoTag = "LivenessInfoTag"
     }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        func text(_ key: CodingKeys) throws -> String? { try c.decodeIfPresent(String.self, forKey: key) }
+        func int(_ key: CodingKeys) throws -> Int64? { c.contains(key) ? try c.lenientInt64(key) : nil }
+        errorCode = try int(.errorCode)
+        errorMsg = try text(.errorMsg)
+        livenessErrorCode = try int(.livenessErrorCode)
+        livenessErrorMsg = try text(.livenessErrorMsg)
+        compareErrorCode = try int(.compareErrorCode)
+        compareErrorMsg = try text(.compareErrorMsg)
+        reqTimestamp = try int(.reqTimestamp).flatMap { UInt64(exactly: $0) }
+        similarity = c.contains(.similarity) ? try c.lenientDouble(.similarity) : nil
+        seq = try text(.seq)
+        livenessInfoTag = try c.decodeIfPresent([String].self, forKey: .livenessInfoTag)
+    }
 }
 
 /// Document recognition result (`OCRResult`). The card structures are carried as JSON so
@@ -111,5 +127,17 @@ public struct GetResultResponse: Codable, Sendable, Equatable {
         case ocrResult = "OCRResult"
         case extra = "Extra"
         case requestId = "RequestId"
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        errorCode = c.contains(.errorCode) ? try c.lenientInt64(.errorCode) : nil
+        errorMsg = try c.decodeIfPresent(String.self, forKey: .errorMsg)
+        verificationDetailList = try c.decodeIfPresent([VerificationDetail].self, forKey: .verificationDetailList)
+        videoBase64 = try c.decodeIfPresent(String.self, forKey: .videoBase64)
+        bestFrameBase64 = try c.decodeIfPresent(String.self, forKey: .bestFrameBase64)
+        ocrResult = try c.decodeIfPresent([OCRResult].self, forKey: .ocrResult)
+        extra = try c.decodeIfPresent(String.self, forKey: .extra)
+        requestId = try c.decodeIfPresent(String.self, forKey: .requestId)
     }
 }

@@ -76,7 +76,7 @@ public struct CreateHandler {
             return refusal.response
         }
         let apply = ApplyRequest(redirectURL: config.redirectURL, compareImage: input.compareImage, extra: input.ref,
-                                 ruleId: config.ruleId, config: input.page.isEmpty ? nil : input.page)
+                                 ruleId: config.ruleId, config: input.page)
         // Bound to no browser yet: the handoff binds the one the user opens it in.
         switch VerificationStarter(config: config, api: api, store: store).start(apply, sessionHash: "", now: now) {
         case .failure(let refusal):

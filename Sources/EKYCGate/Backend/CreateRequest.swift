@@ -52,11 +52,9 @@ struct CreateRequest {
             return .failure(Refusal(400, "ref_required", "ref is required: your reference for the user, returned in the result and the webhook"))
         }
         if let refusal = StartInput.extraRefusal(ref, name: "ref") { return .failure(refusal) }
-        // Liveness and comparison when there is a face to compare with; liveness alone when
-        // not, unless the site or the request chose (Tencent's own default, 2, needs a photo).
-        if page.checkMode == nil { page.checkMode = image == nil ? 3 : 2 }
-        if image == nil, page.checkMode == 2 {
-            return .failure(Refusal(400, "photo_required", "check_mode 2 compares the face with a reference photo: send compareImageBase64, or use check_mode 3 (liveness only)"))
+        switch CheckModeChoice.resolve(configured: page.checkMode, hasPhoto: image != nil, photoField: "compareImageBase64") {
+        case .success(let mode): page.checkMode = mode
+        case .failure(let refusal): return .failure(refusal)
         }
         return .success(CreateRequest(ref: ref, compareImage: image, page: page))
     }

@@ -116,6 +116,8 @@ enum CheckConfig {
 
     /// One `GetWebVerificationResultIntl` for a token that cannot exist: Tencent answers
     /// `BizTokenIllegal` once the signature is accepted, so nothing is created or billed.
+    static let probeAnswer = "InvalidParameterValue.BizTokenIllegal"
+
     static func onlineCheck(_ config: HandlerConfig) -> String? {
         do {
             let client = try FaceIDClient(credentials: config.credentials, endpoint: config.endpoint, options: config.http)
@@ -123,7 +125,9 @@ enum CheckConfig {
             return nil
         } catch let error as FaceIDError {
             switch error {
-            case .api(let code, _, _) where code.hasPrefix("InvalidParameterValue") || code == "InvalidParameter":
+            // Only the complaint the probe token must draw shows the call was signed and read;
+            // any other InvalidParameter* (a bad region, say) is a real problem.
+            case .api(let code, _, _) where code == probeAnswer:
                 return nil
             case .api(let code, let message, _) where code.hasPrefix("AuthFailure"):
                 return "\(code): \(message) — check secret_id/secret_key and that this machine's clock is right (`ekyc-start sign` shows each signing stage)"

@@ -79,7 +79,11 @@ public struct HandlerConfig: Sendable {
         guard !host.contains("/"), !host.contains(" ") else {
             throw ConfigError("\(file.origin(of: "endpoint")): endpoint is a host[:port] such as faceid.intl.tencentcloudapi.com, not a URL")
         }
-        endpoint = FaceIDEndpoint(host: host, region: try file.string("region", default: "ap-singapore"))
+        let region = try file.string("region", default: "ap-singapore")
+        guard FaceIDEndpoint.regions.contains(region) else {
+            throw ConfigError("\(file.origin(of: "region")): region '\(region)' is not one Tencent documents for eKYC; use one of \(FaceIDEndpoint.regions.sorted().joined(separator: ", "))")
+        }
+        endpoint = FaceIDEndpoint(host: host, region: region)
         http = HTTPClientOptions(
             connectTimeoutMilliseconds: try file.int("connect_timeout_ms", default: 3_000, range: 100...60_000),
             totalTimeoutMilliseconds: try file.int("timeout_ms", default: 10_000, range: 100...120_000),
@@ -88,6 +92,11 @@ public struct HandlerConfig: Sendable {
         let redirect: AbsoluteURL
         do { redirect = try AbsoluteURL(parsing: redirectURL) } catch {
             throw ConfigError("\(file.origin(of: "redirect_url")): redirect_url must be an absolute http(s) URL such as https://shop.example.com/ekyc/done; '\(redirectURL)' \(error.reason)")
+        }
+        // Tencent documents one thing it does with RedirectURL: append `?token={BizToken}`. With
+        // a query or fragment already there, what it builds is not documented.
+        guard !redirect.rest.contains("?"), !redirect.rest.contains("#") else {
+            throw ConfigError("\(file.origin(of: "redirect_url")): redirect_url must have no query or fragment (Tencent appends ?token=… to it); give a plain path such as \(redirect.origin)/ekyc/done")
         }
         let origin = try file.string("verification_origin", default: "https://*.faceid.qq.com")
         do { verificationOrigin = try OriginPattern(parsing: origin) } catch {
@@ -114,6 +123,11 @@ public struct HandlerConfig: Sendable {
             throw ConfigError("\(file.origin(of: "cookie_name")): cookie_name may hold only letters, digits, _ and -")
         }
         cookieSecure = try file.bool("cookie_secure", default: true)
+        // Browsers keep a Secure cookie from http only on localhost; anywhere else the session
+        // cookie would never come back and every callback would be a 403.
+        if cookieSecure, redirect.scheme == "http", !["localhost", "127.0.0.1", "[::1]"].contains(redirect.host) {
+            throw ConfigError("\(file.origin(of: "cookie_secure")): cookie_secure = true with an http redirect_url (\(redirect.origin)): the browser never sends a Secure cookie back over http, so every result would be refused; serve the site over https, or set cookie_secure = false for a plain-http test")
+        }
         allowUnsignedExtra = try file.bool("allow_unsigned_extra", default: false)
         exposeMedia = try file.bool("expose_media", default: false)
         if try file.bool("status", default: false) {
@@ -141,6 +155,9 @@ public struct HandlerConfig: Sendable {
             browserImages = allow
         } else {
             browserImages = linkKey == nil
+        }
+        if let problem = CheckModeChoice.configProblem(configured: page.checkMode, browserImages: browserImages, backend: linkKey != nil) {
+            throw ConfigError("\(file.origin(of: "check_mode")): \(problem)")
         }
         startURL = try file.string("start_url", default: redirect.origin + "/ekyc/start")
         guard let start = AbsoluteURL(startURL), start.rest.hasPrefix("/"), !start.rest.contains("?"), !start.rest.contains("#") else {

@@ -39,6 +39,9 @@ extension WebVerificationConfig {
         if let problem = validationProblem() {
             throw ConfigError("\(file.path): \(problem)")
         }
+        // Checked trimmed, so sent trimmed: "blink, mouth" goes out as "blink,mouth".
+        actionList = actionList.map(Self.normalizedList)
+        selectedWarningCodes = selectedWarningCodes.map(Self.normalizedList)
     }
 
     /// The first value outside Tencent's documented set, described with the fix; nil when valid.
@@ -73,6 +76,11 @@ extension WebVerificationConfig {
             }
         }
         return nil
+    }
+
+    /// A comma-separated list without spaces around its items.
+    static func normalizedList(_ text: String) -> String {
+        text.split(separator: ",").map { $0.trimmed() }.joined(separator: ",")
     }
 
     static func isHexColor(_ text: String) -> Bool {

@@ -127,7 +127,7 @@ public struct CallbackHandler {
         let withMedia = config.exposeMedia && { if case .backend = caller { true } else { false } }()
         // Face images and video are never stored, so a backend that wants them asks the API again.
         if record.status.isFinal && !withMedia { return Self.resultAnswer(record) }
-        if clock() > record.keepUntil { return Self.resultAnswer(ResultRecorder.expired(record)) }
+        if clock() > record.keepUntil { return Self.resultAnswer(ResultRecorder.expired(record, now: clock())) }
 
         if record.status == .pending {
             switch quota.recheck(token: token) {
@@ -142,7 +142,7 @@ public struct CallbackHandler {
 
         let result: GetResultResponse
         do { result = try api.getResult(bizToken: token) } catch {
-            if let expired = ResultRecorder.verdict(record, error: error) {
+            if let expired = ResultRecorder.verdict(record, error: error, now: clock()) {
                 return Self.resultAnswer(remember((try? recorder.keep(expired, now: clock())) ?? expired))
             }
             return UpstreamErrors.response(for: error, action: "GetWebVerificationResultIntl")
@@ -257,7 +257,10 @@ public struct CallbackHandler {
             ("errorCode", .optional(detail.errorCode)),
             ("errorMsg", .optional(detail.errorMsg)),
             ("livenessErrorCode", .optional(detail.livenessErrorCode)),
+            ("livenessErrorMsg", .optional(detail.livenessErrorMsg)),
+            ("livenessInfoTag", detail.livenessInfoTag.map { .array($0.map(JSONValue.string)) } ?? .null),
             ("compareErrorCode", .optional(detail.compareErrorCode)),
+            ("compareErrorMsg", .optional(detail.compareErrorMsg)),
             ("similarity", .optional(detail.similarity)),
             ("at", .optional(detail.reqTimestamp.map { WallClock.iso8601(seconds: Int64($0 / 1000)) })),
         ])

@@ -45,6 +45,12 @@ public struct StartHandler {
         case .success(let parsed): input = parsed
         case .failure(let refusal): return refusal.response
         }
+        var pageOptions = config.page
+        switch CheckModeChoice.resolve(configured: pageOptions.checkMode, hasPhoto: input.compareImage != nil,
+                                       photoField: "a photo (POST image or compareImageBase64)") {
+        case .success(let mode): pageOptions.checkMode = mode
+        case .failure(let refusal): return refusal.response
+        }
 
         let session: String, presented: Bool
         switch self.session(of: request) {
@@ -85,7 +91,7 @@ public struct StartHandler {
             return refusal.response
         }
         let apply = ApplyRequest(redirectURL: config.redirectURL, compareImage: input.compareImage,
-                                 extra: input.extra, ruleId: config.ruleId, config: config.page.isEmpty ? nil : config.page)
+                                 extra: input.extra, ruleId: config.ruleId, config: pageOptions)
         let record: TokenRecord, requestId: String?
         switch VerificationStarter(config: config, api: api, store: store).start(apply, sessionHash: sessionHash, now: now) {
         case .success(let started): (record, requestId) = started

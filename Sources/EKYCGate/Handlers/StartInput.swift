@@ -17,9 +17,8 @@ struct StartInput: Equatable {
         a.extra == b.extra && a.compareImage == b.compareImage && a.link?.signature == b.link?.signature
     }
 
-    /// Tencent's limits: Extra ≤ 1000 characters, CompareImageBase64 ≤ 8 MB. Extra is bounded
-    /// in bytes too: one character (a grapheme) can hold any number of combining marks.
-    static let maxExtraCharacters = 1000
+    /// Tencent's limits: Extra ≤ 1000 characters (counted as `ExtraLimit` says), CompareImageBase64
+    /// ≤ 8 MB. Extra is bounded in bytes too, so what is stored and signed stays small.
     static let maxExtraBytes = 4000
     static let maxImageBase64Bytes = 8 * 1024 * 1024
 
@@ -167,8 +166,8 @@ extension StartInput {
     }
 
     static func extraRefusal(_ text: String, name: String) -> Refusal? {
-        guard text.utf8.count <= maxExtraBytes, text.count <= maxExtraCharacters else {
-            return Refusal(400, "extra_too_long", "\(name) is longer than Tencent's Extra allows (1000 characters, and this server takes at most \(maxExtraBytes) bytes)")
+        guard text.utf8.count <= maxExtraBytes, ExtraLimit.allows(text) else {
+            return Refusal(400, "extra_too_long", "\(name) is longer than Tencent's Extra allows (\(ExtraLimit.maxCharacters) characters, an emoji counting as 2, and this server takes at most \(maxExtraBytes) bytes); shorten it")
         }
         return nil
     }

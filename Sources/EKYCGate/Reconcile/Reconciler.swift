@@ -89,7 +89,7 @@ public struct Reconciler {
             case .wait:
                 continue
             case .expire:
-                keep(ResultRecorder.expired(record), into: &round)
+                keep(ResultRecorder.expired(record, now: clock() / 1000), into: &round)
             case .ask:
                 round.due += 1
                 if round.stopped == nil, let stop = admit(deadline: deadline) { round.stopped = stop }
@@ -131,7 +131,7 @@ public struct Reconciler {
         round.checked += 1
         let answer: GetResultResponse
         do { answer = try api.getResult(bizToken: record.token) } catch {
-            if let expired = ResultRecorder.verdict(record, error: error) {
+            if let expired = ResultRecorder.verdict(record, error: error, now: clock() / 1000) {
                 keep(expired, into: &round)
             } else if case let .api(code, _, _) = error, code.hasPrefix("InvalidParameter") {
                 // Tencent refuses this one token (not one it issued to this account): asked again

@@ -15,9 +15,9 @@ public struct ResultRecorder: Sendable {
     }
 
     /// The record as the API's answer leaves it, or nil while the user has not finished
-    /// (`ErrorCode` null).
+    /// (`ErrorCode` null, or a code Tencent documents as "not finished", e.g. 17).
     public static func verdict(_ record: TokenRecord, answer: GetResultResponse, now: Int64) -> TokenRecord? {
-        guard let errorCode = answer.errorCode else { return nil }
+        guard let errorCode = answer.errorCode, BusinessCodes.meaning(errorCode) != .pending else { return nil }
         let attempts = answer.verificationDetailList ?? []
         var final = record
         final.status = errorCode == 0 ? .passed : .failed
@@ -31,16 +31,19 @@ public struct ResultRecorder: Sendable {
     /// The record as a failed API call leaves it: `InvalidParameterValue.BizTokenExpired` means
     /// Tencent no longer keeps the result, so the verification ends as expired; nil for any other
     /// error, which ends nothing.
-    public static func verdict(_ record: TokenRecord, error: FaceIDError) -> TokenRecord? {
-        guard case let .api(code, _, _) = error, code == "InvalidParameterValue.BizTokenExpired" else { return nil }
-        return expired(record)
+    public static func verdict(_ record: TokenRecord, error: FaceIDError, now: Int64) -> TokenRecord? {
+        guard case let .api(code, _, requestId) = error, code == "InvalidParameterValue.BizTokenExpired" else { return nil }
+        return expired(record, requestId: requestId, now: now)
     }
 
-    /// The record ended as expired: its result can no longer be read.
-    public static func expired(_ record: TokenRecord) -> TokenRecord {
-        var expired = record
-        expired.status = .expired
-        return expired
+    /// The record ended as expired (Tencent answered `BizTokenExpired`, or its 3 days are over):
+    /// final, with Tencent's RequestId kept for support requests like that of any other result.
+    public static func expired(_ record: TokenRecord, requestId: String? = nil, now: Int64) -> TokenRecord {
+        var final = record
+        final.status = .expired
+        final.result = StoredResult(errorCode: nil, errorMsg: nil, reason: ResultReason.expired.rawValue, attempts: [],
+                                    requestId: requestId, completed: now)
+        return final
     }
 
     /// Stores a final record and enqueues its event; returns the record every reader serves.
