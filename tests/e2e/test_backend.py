@@ -5,7 +5,6 @@ choose the photo, and a handoff link works for one browser only."""
 
 import base64
 import json
-import re
 import subprocess
 import time
 from urllib.parse import urlsplit
@@ -145,10 +144,3 @@ def test_every_backend_snippet_signs_a_create_the_handler_accepts(site, stack, s
     answer = site.backend("POST", "/ekyc/verifications", body, signature=result.stdout.strip())
     assert answer.status == 201, (snippet, answer.body)
 
-
-def test_the_readme_shows_each_backend_snippet_as_it_is():
-    readme = (ROOT / "README.md").read_text()
-    shown = dict(re.findall(r"\(`docs/snippets/(backend-request\.[a-z]+)`\):\n\n```[a-z]*\n(.*?)```\n", readme, flags=re.S))
-    assert sorted(shown) == sorted(SNIPPETS)
-    for name, block in shown.items():
-        assert block == (ROOT / "docs/snippets" / name).read_text(), name

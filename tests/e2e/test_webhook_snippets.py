@@ -109,10 +109,3 @@ def test_any_one_of_several_signatures_is_enough(snippet, signer, stack):
     header = "t=%s,v1=%s,v1=%s" % (t, "0" * 64, v1)
     assert accepted(snippet, header, BODIES[0], stack.webhook_key)
 
-
-def test_the_readme_shows_each_webhook_snippet_as_it_is():
-    readme = (ROOT / "README.md").read_text()
-    shown = re.findall(r"\(`docs/snippets/(webhook-verify\.[a-z]+)`\):\n\n```[a-z]*\n(.*?)```\n", readme, flags=re.S)
-    assert sorted(name for name, _ in shown) == sorted(INTERPRETERS)
-    for name, block in shown:
-        assert block == (SNIPPETS / name).read_text(), "README.md shows another %s than docs/snippets/ holds" % name
