@@ -2,8 +2,7 @@ import Foundation
 import Testing
 @testable import EKYCGate
 
-/// Background rounds under one lease: the reconciler first, then the after-round tasks, one
-/// process of the site at a time.
+/// Background rounds under one lease: their tasks in order, one process of the site at a time.
 @Suite struct LeasedRoundsTests {
     static func directory() throws -> String {
         let path = NSTemporaryDirectory() + "ekyc-rounds-" + UUID().uuidString
@@ -11,7 +10,7 @@ import Testing
         return path
     }
 
-    /// The loop's contract: the reconciler first, then the after-round tasks, each with the
+    /// The loop's contract: the tasks in order, each with the
     /// lease; a second process meanwhile is told who holds it and runs nothing.
     @Test func aRoundRunsItsTasksInOrderUnderTheLease() throws {
         let directory = try Self.directory()

@@ -1,7 +1,6 @@
 import FastCGI
 
-/// One job of a background round, run while the round's lease is held: the reconciler, and
-/// after it whatever `afterRound` adds (the webhook deliverer).
+/// One job of a background round, run while the round's lease is held (the reconciler's round).
 public struct RoundTask {
     public var name: String
     /// Does one round's worth of work, stopping by `deadline` (Unix milliseconds) and leaving the
@@ -19,8 +18,7 @@ public struct RoundTask {
 /// every interval until asked to stop (a service). Each task of a round gets the lease renewed
 /// first and at most `roundMilliseconds`, so a Redis lease of `ttl` outlives any task.
 ///
-/// The tasks of a round are the reconciler followed by the `afterRound` tasks, in order: a task
-/// after the reconciler sees the results it stored in the same round.
+/// The tasks of a round run in order, so a later task sees what an earlier one stored.
 public final class LeasedRounds {
     public enum Outcome: Equatable {
         /// Every task ran; `failed` when one of them reported a failure.

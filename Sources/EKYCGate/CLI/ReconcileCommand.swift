@@ -74,8 +74,10 @@ enum ReconcileCommand {
 
         let stop = StopSignals()
         let (store, limiter) = stores.makeWithLimiter()
-        let reconciler = Reconciler(store: store, api: client, limiter: limiter, limits: config.limits,
-                                    settings: config.reconcile, pause: stop.pause)
+        // With webhooks on, every result it finds is enqueued like the callback's, and a final
+        // record whose event is missing gets it.
+        let reconciler = Reconciler(store: store, api: client, events: config.webhooks == nil ? nil : store, limiter: limiter,
+                                    limits: config.limits, settings: config.reconcile, pause: stop.pause)
         let reconcile = RoundTask(name: "reconcile") { deadline in
             let round = reconciler.round(deadline: deadline)
             return (round.logLine, round.failed)
@@ -84,7 +86,9 @@ enum ReconcileCommand {
         // between two rounds.
         let ttl = 2 * (roundMilliseconds + (once ? 0 : interval * 1000))
         let rounds = LeasedRounds(lease: stores.lease(leaseName, ttlMilliseconds: ttl),
-                                  tasks: [reconcile] + afterRound(config: config, stores: stores),
+                                  // The webhook deliverer is a service of its own (`ekyc-start deliver`,
+                                  // its own lease): it posts what this round enqueues within a second.
+                                  tasks: [reconcile],
                                   roundMilliseconds: roundMilliseconds)
         if once {
             let outcome = rounds.round()
@@ -101,12 +105,5 @@ enum ReconcileCommand {
         rounds.run(intervalMilliseconds: interval * 1000, pause: stop.pause)
         RequestLog.write("event=reconcile_stopped")
         return 0
-    }
-
-    /// The hook for work that runs after each reconcile round, under the same lease and in the
-    /// same process: the webhook deliverer returns its `RoundTask` here, so it runs once per
-    /// round on one node and sees the results the reconciler has just stored.
-    static func afterRound(config: HandlerConfig, stores: TokenStores) -> [RoundTask] {
-        []
     }
 }
