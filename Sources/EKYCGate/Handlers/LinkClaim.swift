@@ -28,8 +28,10 @@ struct LinkClaim {
 
     func claim(sessionHash: String, now: Int64, in store: any TokenStore) throws(StoreError) -> Outcome {
         var marker = TokenRecord(token: markerToken, created: now, sessionHash: sessionHash, extra: nil)
-        // Kept while the link is valid, and at least as long as the verification it started.
-        marker.keepUntil = max(marker.keepUntil, expires.saturatingAdd(60))
+        // Kept while what it claims can be used (the link, handoff or signed request is refused
+        // once expired anyway), not for a verification's 3 days: a claim is no verification, and
+        // it should not hold a place in the store's quota that long.
+        marker.keepUntil = expires.saturatingAdd(60)
         if try store.create(marker) { return .claimed(marker) }
         guard let existing = try store.load(token: markerToken) else {
             // Removed between the two calls (a failed start released it): claim again once.
