@@ -49,6 +49,25 @@ public enum ListenAddress: Equatable, Sendable, CustomStringConvertible {
         }
     }
 
+    /// Whether a process accepts on the unix socket at `path`: a connect that is not refused.
+    static func isServed(_ path: String) -> Bool {
+        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        let bytes = Array(path.utf8)
+        guard bytes.count < MemoryLayout.size(ofValue: address.sun_path) else { return false }
+        withUnsafeMutableBytes(of: &address.sun_path) { raw in
+            for (index, byte) in bytes.enumerated() { raw[index] = byte }
+        }
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+        }
+        // A full backlog (EAGAIN) is a live listener too; refused or gone is a file left behind.
+        return connected == 0 || errno == EAGAIN || errno == EINPROGRESS
+    }
+
     /// The kernel caps the backlog at net.core.somaxconn; a short queue would turn a burst of
     /// connections from nginx into 502s while every worker is waiting on the API.
     public static let SOMAXCONN: Int32 = 4096
@@ -59,11 +78,20 @@ public enum ListenAddress: Equatable, Sendable, CustomStringConvertible {
         if FCGX_Init() != 0 { throw .libraryInit }
         switch self {
         case .unix(let path):
-            // A socket file left by a killed process would make bind fail with EADDRINUSE.
+            // A socket file left by a killed process would make bind fail with EADDRINUSE; one a
+            // live process still serves is not ours to take (nginx would lose it mid-request).
             var info = stat()
-            if lstat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFSOCK { unlink(path) }
+            if lstat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFSOCK {
+                if Self.isServed(path) { throw .socketInUse(path) }
+                unlink(path)
+            }
+            // Created with its final mode: a chmod after bind leaves a moment in which the web
+            // server's workers are refused (EACCES) by a socket that already accepts.
+            let previous = mode.map { umask(mode_t(~$0 & 0o777)) }
             let fd = FCGX_OpenSocket(path, backlog)
-            guard fd >= 0 else { throw .cannotListen(description, errno: errno) }
+            let openError = errno
+            if let previous { umask(previous) }
+            guard fd >= 0 else { throw .cannotListen(description, errno: openError) }
             if let mode, chmod(path, mode_t(mode)) != 0 { throw .cannotListen(description, errno: errno) }
             try owner?.apply(to: path)
             return fd

@@ -10,6 +10,7 @@ public enum ServerError: Error, CustomStringConvertible, Equatable {
     case threadStart(errno: Int32)
     case badOwner(String, String)
     case outOfDescriptors(errno: Int32)
+    case socketInUse(String)
 
     public var description: String {
         switch self {
@@ -23,6 +24,8 @@ public enum ServerError: Error, CustomStringConvertible, Equatable {
             "bad --socket-owner '\(text)': \(why); use USER or USER:GROUP"
         case .threadStart(let code):
             "cannot start a worker thread: \(String(cString: strerror(code))); lower --workers"
+        case .socketInUse(let path):
+            "another process is serving unix:\(path); stop it first (or give this one another --listen), so no connection of the web server's is cut"
         case .outOfDescriptors(let code):
             "cannot create the server's stop pipe: \(String(cString: strerror(code))); raise the open-files limit (ulimit -n)"
         }
