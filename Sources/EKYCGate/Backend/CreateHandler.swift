@@ -59,9 +59,7 @@ public struct CreateHandler {
                 return LinkClaim.refusal(for: existing, now: now).response
             }
         } catch {
-            RequestLog.write("event=store_error \(error)")
-            return Answers.error(503, code: "store_unavailable", message: "the token store cannot be reached, so no verification was created; retry shortly",
-                                 headers: [("Retry-After", "2")])
+            return Answers.storeUnavailable(error, message: "the token store cannot be reached, so no verification was created; retry shortly")
         }
 
         let input: CreateRequest

@@ -64,9 +64,7 @@ extension StartHandler {
                 return LinkClaim.refusal(for: marker, now: now).response
             }
         } catch {
-            RequestLog.write("event=store_error \(error)")
-            return Answers.error(503, code: "store_unavailable", message: "the token store cannot be reached; open the link again shortly",
-                                 headers: [("Retry-After", "2")])
+            return Answers.storeUnavailable(error, message: "the token store cannot be reached; open the link again shortly")
         }
     }
 }

@@ -108,16 +108,18 @@ public struct CallbackHandler {
 
     private func answer(token: String, caller: Caller, request: HTTPRequest) -> HTTPResponse {
         let record: TokenRecord
-        do {
-            guard let found = try finals?.record(token) ?? store.load(token: token) else {
+        if let cached = finals?.record(token) {
+            record = cached
+        } else {
+            let found: TokenRecord?
+            do { found = try store.load(token: token) } catch {
+                return Answers.storeUnavailable(error, message: "the token store cannot be read; retry shortly")
+            }
+            guard let found else {
                 return Answers.error(404, code: "unknown_token", message: "no verification with this token was started here")
             }
             record = found
             finals?.keep(record)
-        } catch {
-            RequestLog.write("event=store_error \(error)")
-            return Answers.error(503, code: "store_unavailable", message: "the token store cannot be read; retry shortly",
-                                 headers: [("Retry-After", "2")])
         }
         if case .browser(let cookieHeader) = caller,
            !SessionID.matches(Cookies.value(config.cookieName, in: cookieHeader), hash: record.sessionHash, key: config.sessionKey) {

@@ -81,7 +81,7 @@ public struct StartHandler {
                     return LinkClaim.refusal(for: marker, now: now).response
                 }
             } catch {
-                return storeUnavailable(error, message: "the start link cannot be checked, so no verification was started; retry shortly")
+                return Answers.storeUnavailable(error, message: "the start link cannot be checked, so no verification was started; retry shortly")
             }
         }
         let release = { if let claim { claim.link.release(in: store) } }
@@ -158,10 +158,5 @@ public struct StartHandler {
         response.logFields += [("token", TokenFormat.logID(token))]
         if resumed { response.logFields.append(("resumed", "1")) }
         return response
-    }
-
-    private func storeUnavailable(_ error: StoreError, message: String, requestId: String? = nil) -> HTTPResponse {
-        RequestLog.write("event=store_error \(error)")
-        return Answers.error(503, code: "store_unavailable", message: message, requestId: requestId, headers: [("Retry-After", "2")])
     }
 }

@@ -37,13 +37,14 @@ struct VerificationStarter {
         record.verificationURL = page
         do { try store.save(record) } catch {
             // Full stays full until older records age out; any other failure may pass in seconds.
-            let full = error.kind == .full
-            RequestLog.write("event=\(full ? "store_full" : "store_error") \(error)")
-            var failed = full
-                ? Self.storeFull(requestId: answer.requestId).response
-                : Answers.error(503, code: "store_unavailable",
-                                message: "the token could not be stored, so no verification was started; retry shortly",
-                                requestId: answer.requestId, headers: [("Retry-After", "2")])
+            var failed: HTTPResponse
+            if error.kind == .full {
+                RequestLog.write("event=store_full \(error)")
+                failed = Self.storeFull(requestId: answer.requestId).response
+            } else {
+                failed = Answers.storeUnavailable(error, message: "the token could not be stored, so no verification was started; retry shortly",
+                                                  requestId: answer.requestId)
+            }
             failed.logFields += [tokenLog]
             return .failure(Refusal(failed))
         }

@@ -105,8 +105,7 @@ public struct QuotaGuard: Sendable {
     }
 
     static func unavailable(_ error: StoreError) -> Refusal {
-        RequestLog.write("event=limiter_error \(error)")
-        return Refusal(503, "store_unavailable", "the API budget cannot be checked (the token store is unavailable), so no API call was made; retry shortly",
-                       headers: [("Retry-After", "2")])
+        Refusal(Answers.storeUnavailable(error, message: "the API budget cannot be checked (the token store is unavailable), so no API call was made; retry shortly",
+                                         event: "limiter_error"))
     }
 }

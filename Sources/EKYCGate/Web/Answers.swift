@@ -21,6 +21,17 @@ public enum Answers {
     }
 }
 
+extension Answers {
+    /// The store (or the limiter beside it) could not be reached: logged as `event`, answered 503
+    /// with `Retry-After`, since a store outage usually passes in seconds. `message` says what was
+    /// not done.
+    public static func storeUnavailable(_ error: StoreError, message: String, requestId: String? = nil,
+                                        event: String = "store_error") -> HTTPResponse {
+        RequestLog.write("event=\(event) \(error)")
+        return Answers.error(503, code: "store_unavailable", message: message, requestId: requestId, headers: [("Retry-After", "2")])
+    }
+}
+
 /// A request refused before any work: the error answer travels as a `Result` failure.
 struct Refusal: Error {
     var response: HTTPResponse
