@@ -90,13 +90,13 @@ import FastCGI
     }
 
     /// Only verifications that are due are asked about: never a young one, a final one or a
-    /// single-use link's marker.
+    /// claim (a single-use link's, a handoff's, a backend request's).
     @Test func onlyDueVerificationsAreAsked() throws {
         try started(1, age: 600)
         try started(2, age: 30)
-        var marker = TokenRecord(token: "LINK-" + String(repeating: "AB12", count: 10), created: clock.seconds - 600, sessionHash: "", extra: nil)
-        try store.save(marker)
-        marker = TokenRecord(token: Self.token(3), created: clock.seconds - 600, sessionHash: "", extra: nil)
+        try store.save(Claim(name: "CLAIMED" + String(repeating: "AB12", count: 10), created: clock.seconds - 600,
+                             keepUntil: clock.seconds + 600, sessionHash: nil, startedToken: Self.token(1)))
+        var marker = TokenRecord(token: Self.token(3), created: clock.seconds - 600, sessionHash: "", extra: nil)
         marker.status = .failed
         try store.save(marker)
         let stats = round()

@@ -46,12 +46,12 @@ public struct CreateHandler {
 
         // The signature names the request: a second arrival is a retry, answered with the first one's verification.
         let claim = LinkClaim(signature: "backend-request:" + signature, expires: now.saturatingAdd(BackendSignature.toleranceSeconds))
-        let marker: TokenRecord
+        let made: Claim
         do {
-            switch try claim.claim(sessionHash: "", now: now, in: store) {
-            case .claimed(let claimed): marker = claimed
+            switch try claim.claim(sessionHash: nil, now: now, in: store) {
+            case .claimed(let claimed): made = claimed
             case .taken(let existing):
-                if let id = existing.extra, let record = try store.load(token: id) {
+                if let id = existing.startedToken, let record = try store.load(token: id) {
                     var again = created(record, status: 200)
                     again.headers.append(("Idempotent-Replayed", "true"))
                     return again
@@ -81,7 +81,7 @@ public struct CreateHandler {
             claim.release(in: store)
             return refusal.response
         case .success(let started):
-            do { try claim.record(bizToken: started.record.token, in: store, marker: marker) } catch {
+            do { try claim.record(bizToken: started.record.token, in: store, claimed: made) } catch {
                 RequestLog.write("event=store_error \(error)")
             }
             var answer = created(started.record, status: 201)

@@ -48,20 +48,20 @@ extension StartHandler {
                 return Answers.error(404, code: "unknown_token", message: "no verification with this id was created here")
             }
             switch try claim.claim(sessionHash: sessionHash, now: now, in: store) {
-            case .claimed(let marker):
+            case .claimed(let made):
                 guard record.sessionHash.isEmpty, record.status == .pending, let page = record.verificationURL else {
-                    return LinkClaim.refusal(for: marker, now: now).response
+                    return LinkClaim.refusal(for: made, now: now).response
                 }
                 record.sessionHash = sessionHash
                 try store.save(record)
-                try claim.record(bizToken: id, in: store, marker: marker)
+                try claim.record(bizToken: id, in: store, claimed: made)
                 return redirect(request, to: page, token: id, session: session.value, resumed: false)
-            case .taken(let marker):
-                if marker.sessionHash == sessionHash, record.sessionHash == sessionHash, record.status == .pending,
+            case .taken(let existing):
+                if existing.sessionHash == sessionHash, record.sessionHash == sessionHash, record.status == .pending,
                    now < record.startBy, let page = record.verificationURL {
                     return redirect(request, to: page, token: id, session: session.value, resumed: true)
                 }
-                return LinkClaim.refusal(for: marker, now: now).response
+                return LinkClaim.refusal(for: existing, now: now).response
             }
         } catch {
             return Answers.storeUnavailable(error, message: "the token store cannot be reached; open the link again shortly")

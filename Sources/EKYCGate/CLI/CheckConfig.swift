@@ -72,22 +72,24 @@ enum CheckConfig {
         config.redis?.redacted ?? "file:\(config.storeDirectory)"
     }
 
-    /// Writes, reads back and removes a record under a random token; nil when all three worked.
+    /// Writes, reads back and removes a claim under a random name; nil when all three worked.
+    /// A claim, not a made-up verification: nothing that walks the store takes it for one.
     static func probe(_ store: any TokenStore) -> String? {
-        let token: String
-        do { token = "PROBE-" + Hex.encode(try SecureRandom.bytes(12)).uppercased() } catch { return error.description }
-        let record = TokenRecord(token: token, created: WallClock.seconds(), sessionHash: String(repeating: "0", count: 64), extra: nil)
+        let name: String
+        do { name = Claim.namePrefix + "PROBE" + Hex.encode(try SecureRandom.bytes(12)).uppercased() } catch { return error.description }
+        let now = WallClock.seconds()
+        let claim = Claim(name: name, created: now, keepUntil: now.saturatingAdd(60), sessionHash: nil)
         do {
-            try store.save(record)
-            guard try store.load(token: token) == record else { return "the probe record read back differs from what was written" }
-            try store.remove(token: token)
-            guard try store.load(token: token) == nil else { return "the probe record is still there after removing it" }
+            try store.save(claim)
+            guard try store.claim(named: name) == claim else { return "the probe record read back differs from what was written" }
+            try store.remove(token: name)
+            guard try store.load(token: name) == nil else { return "the probe record is still there after removing it" }
             // A shard directory the probe created must not stay behind owned by whoever ran the
             // check (root, say), or the service user could not write tokens that hash into it.
-            if let files = store as? FileTokenStore { rmdir(files.path(for: token).shard) }
+            if let files = store as? FileTokenStore { rmdir(files.path(for: name).shard) }
             return nil
         } catch {
-            try? store.remove(token: token)
+            try? store.remove(token: name)
             return "\(error.description) — check that the handlers' user owns the directory and the disk has room"
         }
     }

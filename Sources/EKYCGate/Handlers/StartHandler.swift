@@ -66,19 +66,19 @@ public struct StartHandler {
             return redirect(request, to: page, token: pending, session: session, resumed: true)
         }
 
-        var claim: (link: LinkClaim, marker: TokenRecord)?
+        var claim: (link: LinkClaim, made: Claim)?
         if config.singleUseLinks, let link = input.link {
             let linkClaim = LinkClaim(signature: link.signature, expires: link.expires)
             do {
                 switch try linkClaim.claim(sessionHash: sessionHash, now: now, in: store) {
-                case .claimed(let marker):
-                    claim = (linkClaim, marker)
-                case .taken(let marker):
-                    if marker.sessionHash == sessionHash, let token = marker.extra,
+                case .claimed(let made):
+                    claim = (linkClaim, made)
+                case .taken(let existing):
+                    if existing.sessionHash == sessionHash, let token = existing.startedToken,
                        let page = resumable(token, sessionHash: sessionHash, input: input, now: now) {
                         return redirect(request, to: page, token: token, session: session, resumed: true)
                     }
-                    return LinkClaim.refusal(for: marker, now: now).response
+                    return LinkClaim.refusal(for: existing, now: now).response
                 }
             } catch {
                 return Answers.storeUnavailable(error, message: "the start link cannot be checked, so no verification was started; retry shortly")
@@ -102,7 +102,7 @@ public struct StartHandler {
         if let claim {
             // After the token is stored: a failure here leaves the link claimed without a
             // token, which refuses it later; it never loses a started verification.
-            do { try claim.link.record(bizToken: record.token, in: store, marker: claim.marker) } catch {
+            do { try claim.link.record(bizToken: record.token, in: store, claimed: claim.made) } catch {
                 RequestLog.write("event=store_error \(error)")
             }
         }

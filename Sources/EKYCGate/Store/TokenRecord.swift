@@ -9,7 +9,14 @@ public struct TokenRecord: Codable, Sendable, Equatable {
     public static let startWindowSeconds: Int64 = 600
     public static let retentionSeconds: Int64 = 259_200
 
+    /// What else than a verification a record can be: nil for a verification (every record
+    /// written before records had kinds is one), `.claim` for a `Claim`.
+    public enum Kind: String, Codable, Sendable {
+        case claim
+    }
+
     public var token: String
+    public var kind: Kind?
     public var created: Int64
     /// The user must open the eKYC page before this (Unix seconds).
     public var startBy: Int64
@@ -26,9 +33,12 @@ public struct TokenRecord: Codable, Sendable, Equatable {
     public var result: StoredResult?
     /// When the reconciler last asked the API about this pending record (Unix seconds).
     public var checkedAt: Int64?
+    /// A claim's verification, once the claim started one (`Claim.startedToken`).
+    public var claimedToken: String?
 
     public init(token: String, created: Int64, sessionHash: String, extra: String?) {
         self.token = token
+        self.kind = nil
         self.created = created
         self.startBy = created.saturatingAdd(Self.startWindowSeconds)
         self.keepUntil = created.saturatingAdd(Self.retentionSeconds)
@@ -38,12 +48,13 @@ public struct TokenRecord: Codable, Sendable, Equatable {
         self.status = .pending
         self.result = nil
         self.checkedAt = nil
+        self.claimedToken = nil
     }
 
-    /// A verification's record, not a single-use link's marker (`LinkClaim`), which shares the
-    /// store but names no BizToken Tencent issued.
+    /// A verification's record, not a `Claim`, which shares the store but names no BizToken
+    /// Tencent issued.
     public var isVerification: Bool {
-        TokenFormat.isValid(token) && !token.hasPrefix(LinkClaim.markerPrefix)
+        TokenFormat.isValid(token) && Claim(record: self) == nil
     }
 }
 
