@@ -16,7 +16,7 @@ from urllib.parse import quote
 import pytest
 
 from apache import APACHE, Apache, rendered
-from installed import ROOT, AS_ROOT, NGINX_USER, SERVICE_GROUP, SERVICE_USER, SocketUnit, install, make_prefix, set_key, fill_config
+from installed import ROOT, AS_ROOT, NGINX_USER, SERVICE_GROUP, SERVICE_USER, SocketUnit, install, wait_for, make_prefix, set_key, fill_config
 from test_run_modes import finish_on_sandbox
 from test_start import JPEG
 
@@ -57,7 +57,7 @@ def poll(fetch, seconds=15.0):
         time.sleep(1)
 
 
-def whole_flow(stack, apache, base, photo_dir, status_served=True):
+def whole_flow(stack, apache, base, photo_dir, status_served=True, too_large=413):
     """start → the sandbox page → callback; an 8 MB photo; a Tencent error; the request id;
     a callback without the cookie; the status page from outside."""
     started = apache.request(base + "/start")
@@ -77,8 +77,13 @@ def whole_flow(stack, apache, base, photo_dir, status_served=True):
     # A reference photo of 8 MB as base64 (6 MB raw), uploaded as a browser form does.
     photo = photo_dir / "photo.jpg"
     photo.write_bytes(JPEG + b"\0" * (6_000_000 - len(JPEG)))
-    uploaded = apache.request(base + "/start", "--form", "image=@%s;type=image/jpeg" % photo)
+    # As a same-site form sends it: the handler checks Origin against the Host Apache passes on.
+    origin = "Origin: http://127.0.0.1:%d" % apache.port
+    uploaded = apache.request(base + "/start", "--form", "image=@%s;type=image/jpeg" % photo, "-H", origin)
     assert uploaded.status == 303, (uploaded.status, uploaded.body, apache.log())
+    # Over 9 MB: refused by Apache, never handed to the handler (mod_fcgid's refusal is a 500).
+    photo.write_bytes(JPEG + b"\0" * (10 * 1024 * 1024))
+    assert apache.request(base + "/start", "--form", "image=@%s;type=image/jpeg" % photo, "-H", origin).status == too_large
 
     # Tencent's rate limit, answered as the handler's JSON 429 with Retry-After.
     limited = apache.request(base + "/start?extra=" + quote("sandbox-fault:apply:ratelimit"))
@@ -89,6 +94,7 @@ def whole_flow(stack, apache, base, photo_dir, status_served=True):
     marker = uuid.uuid4().hex
     unknown = apache.request(base + "/callback?token=" + marker, "-H", "X-Request-Id: chosen-by-client")
     assert unknown.status == 404, unknown.body
+    wait_for(lambda: apache.access_ids(marker), what="Apache's access log line")  # written after the answer
     logged = apache.access_ids(marker)
     assert len(logged) == 1 and logged[0] not in ("-", "chosen-by-client"), logged
     assert unknown.json()["error"]["requestId"] == logged[0]
@@ -98,6 +104,7 @@ def whole_flow(stack, apache, base, photo_dir, status_served=True):
     if status_served:
         status = apache.request(base + "/status")
         assert status.status == 200 and b"workers:" in status.body, status.body
+        return status.body.decode()
 
 
 def test_mod_proxy_fcgi_to_the_socket_units(stack, installation, scratch):
@@ -141,11 +148,15 @@ def suexec_site(name, wrappers):
     return rendered(name, {"/var/www/ekyc-gate": str(wrappers), "SuexecUserGroup ekyc ekyc": "SuexecUserGroup %s %s" % (SERVICE_USER, SERVICE_GROUP)})
 
 
-def test_mod_fcgid_through_suexec(stack, wrappers, scratch):
+def test_mod_fcgid_through_suexec(stack, installation, wrappers, scratch):
+    secret = os.stat(installation / "etc/ekyc/secret.conf")
+    assert (pwd.getpwuid(secret.st_uid).pw_name, secret.st_mode & 0o777) == (SERVICE_USER, 0o600)  # not www-data's
     (scratch / "fcgid-site").mkdir()
     apache = Apache(scratch / "fcgid-site", suexec_site("ekyc-gate-fcgid.conf", wrappers), ["fcgid", "suexec"])
     try:
-        whole_flow(stack, apache, "/ekyc", scratch / "fcgid-site")
+        status = whole_flow(stack, apache, "/ekyc", scratch / "fcgid-site", too_large=500)
+        # mod_fcgid sends a process one request at a time: the wrapper starts one worker.
+        assert re.search(r"^workers: +1$", status, re.M), status
     finally:
         apache.stop()
 
@@ -168,8 +179,8 @@ def user_site(stack):
     try:
         home = Path(pwd.getpwnam(name).pw_dir)
         # The documented steps, run as that user in its home (the checkout and build are the tests').
-        result = subprocess.run(["runuser", "-u", name, "--", "sh", "-eu", str(APACHE / "user-setup.sh"), stack.bin_dir, str(ROOT)],
-                                capture_output=True, text=True, timeout=60, cwd=home,
+        result = subprocess.run(["sh", "-eu", str(APACHE / "user-setup.sh"), stack.bin_dir, str(ROOT)],
+                                capture_output=True, text=True, timeout=60, cwd=home, user=name, group=name, extra_groups=[],
                                 env={"HOME": str(home), "USER": name, "PATH": "/usr/bin:/bin"})
         assert result.returncode == 0, result.stdout + result.stderr
         config = home / "ekyc/ekyc.conf"
