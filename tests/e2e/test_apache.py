@@ -99,6 +99,13 @@ def whole_flow(stack, apache, base, photo_dir, status_served=True, too_large=413
     assert len(logged) == 1 and logged[0] not in ("-", "chosen-by-client"), logged
     assert unknown.json()["error"]["requestId"] == logged[0]
 
+    if status_served:
+        # The merchant's backend URLs, each at its handler (both refuse an unsigned request in their own words).
+        created = apache.request("/ekyc/verifications", "--data-binary", "{}", "-H", "Content-Type: application/json")
+        assert created.status == 403 and "creating a verification" in created.json()["error"]["message"], created.body
+        read = apache.request("/ekyc/verifications/" + token)
+        assert read.status == 403 and "reading a verification" in read.json()["error"]["message"], read.body
+
     # The status page: not from another address, even one of this machine's.
     assert apache.request(base + "/status", source="127.0.0.2").status == 403
     if status_served:
