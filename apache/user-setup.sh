@@ -10,7 +10,7 @@ cp "$bin/ekyc-start" "$bin/ekyc-callback" ~/ekyc/bin/
 [ -e ~/ekyc/ekyc.conf ] || cat > ~/ekyc/ekyc.conf <<CONF
 secret_file = $HOME/ekyc/secret.conf
 store = file:$HOME/ekyc/tokens
-redirect_url = https://www.example.com/~$USER/verified.html
+# redirect_url = https://www.example.com/~$USER/verified.html   (your result page; required)
 CONF
 umask 022
 mkdir -p ~/public_html/ekyc
