@@ -127,6 +127,12 @@ def test_mod_proxy_fcgi_to_the_socket_units(stack, installation, scratch):
         (scratch / "proxy").mkdir()
         apache = Apache(scratch / "proxy", site, ["proxy", "proxy_fcgi"])
         whole_flow(stack, apache, "/ekyc", scratch / "proxy")
+        # Apache's <Location> also passes /ekyc/start/ANYTHING: a path that would carry cookie
+        # attributes of its own becomes the widest path, never a Domain or a broken header.
+        crafted = apache.request("/ekyc/start/x%3B%20Domain=evil.example")
+        assert crafted.status == 303, crafted.body
+        assert [c.split("; ")[1] for c in crafted.set_cookies] == ["Path=/", "Path=/"], crafted.set_cookies
+        assert not any("domain" in c.lower() for c in crafted.set_cookies), crafted.set_cookies
     finally:
         if apache:
             apache.stop()
