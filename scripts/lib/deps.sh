@@ -13,13 +13,15 @@
 # run the handlers under; libhiredis-dev is the C client of the Redis token store and redis-server
 # the Redis the tests start on a loopback port of their own. php-cli and nodejs run the README's
 # link-signing and webhook-verifying snippets (docs/snippets/) in the tests, as a merchant's app
-# and backend would. ca-certificates is
+# and backend would. apache2, libapache2-mod-fcgid and apache2-suexec-pristine are the Apache the
+# tests run the handlers under in the four setups of docs/OPERATIONS.md (mod_proxy_fcgi, mod_fcgid
+# and CGI through suEXEC, a user's ~/public_html). ca-certificates is
 # the system CA store the handlers trust for Tencent's certificate: Debian's libcurl4 only
 # recommends it, so a slim host without it would fail every API call. The packages' own
 # services stay stopped (policy-rc.d, below).
 DEPS_APT_PACKAGES=(nginx libfcgi-dev libcurl4-openssl-dev libssl-dev pkg-config curl openssl ca-certificates python3-venv
                    chromium chromium-driver fonts-wqy-microhei libfcgi-bin spawn-fcgi fcgiwrap
-                   libhiredis-dev redis-server php-cli nodejs)
+                   libhiredis-dev redis-server php-cli nodejs apache2 libapache2-mod-fcgid apache2-suexec-pristine)
 
 # PyPI packages for tests/e2e: Tencent's official SDK (to check the sandbox speaks the real API),
 # pytest, and selenium (to drive chromium through chromium-driver).
@@ -39,8 +41,8 @@ deps_install_apt() {
   echo "Installing Debian packages: ${missing[*]}"
   local sudo=()
   [ "$(id -u)" -eq 0 ] || sudo=(sudo)
-  # A freshly installed nginx would be started by Debian with its default site on port 80 of
-  # every address, fcgiwrap with its socket in /run, and redis-server on 6379; the scripts run
+  # A freshly installed nginx (or apache2) would be started by Debian with its default site on
+  # port 80 of every address, fcgiwrap with its socket in /run, and redis-server on 6379; the scripts run
   # their own nginx, fcgiwrap and Redis on 127.0.0.1, so the packages' services stay stopped
   # (policy-rc.d, see invoke-rc.d(8)), unless the machine already has a policy.
   local policy=/usr/sbin/policy-rc.d added_policy=false status=0

@@ -19,6 +19,8 @@ public struct HandlerConfig: Sendable {
     public var storeQuota: StoreQuota
     public var cookieName: String
     public var cookieSecure: Bool
+    /// Where the browser sends the session cookie back (`cookie_path`).
+    public var cookiePath: CookiePath
     public var allowUnsignedExtra: Bool
     /// Key of signed start links; nil when the merchant does not use them.
     public var linkKey: String?
@@ -59,7 +61,7 @@ public struct HandlerConfig: Sendable {
         "redis_password_file", "redis_connect_timeout_ms", "redis_timeout_ms", "store_max_records", "store_max_bytes",
         "browser_images", "start_url",
     ]).union(WebVerificationConfig.configKeys).union(Limits.configKeys)
-        .union(ReconcileSettings.configKeys).union(Webhooks.configKeys)
+        .union(ReconcileSettings.configKeys).union(Webhooks.configKeys).union(CookiePath.configKeys)
 
     public init(file: ConfigFile, environment: [String: String]) throws(ConfigError) {
         try file.rejectUnknownKeys(Self.knownKeys)
@@ -123,6 +125,7 @@ public struct HandlerConfig: Sendable {
             throw ConfigError("\(file.origin(of: "cookie_name")): cookie_name may hold only letters, digits, _ and -")
         }
         cookieSecure = try file.bool("cookie_secure", default: true)
+        cookiePath = try CookiePath(config: file)
         // Browsers keep a Secure cookie from http only on localhost; anywhere else the session
         // cookie would never come back and every callback would be a 403.
         if cookieSecure, redirect.scheme == "http", !["localhost", "127.0.0.1", "[::1]"].contains(redirect.host) {

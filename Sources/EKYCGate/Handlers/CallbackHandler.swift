@@ -121,10 +121,13 @@ public struct CallbackHandler {
             record = found
             finals?.keep(record)
         }
-        if case .browser(let cookieHeader) = caller,
-           !SessionID.matches(Cookies.value(config.cookieName, in: cookieHeader), hash: record.sessionHash, key: config.sessionKey) {
-            return Answers.error(403, code: "session_mismatch",
-                                 message: "this verification was started in another browser session; finish it where it started")
+        if case .browser(let cookieHeader) = caller {
+            let presented = Cookies.value(config.cookieName, in: cookieHeader)
+            guard presented != nil else { return noSessionCookie(request) }
+            guard SessionID.matches(presented, hash: record.sessionHash, key: config.sessionKey) else {
+                return Answers.error(403, code: "session_mismatch",
+                                     message: "this verification was started in another browser session; finish it where it started")
+            }
         }
         let withMedia = config.exposeMedia && { if case .backend = caller { true } else { false } }()
         // Face images and video are never stored, so a backend that wants them asks the API again.

@@ -142,9 +142,10 @@ public struct StartHandler {
     }
 
     func redirect(_ request: HTTPRequest, to page: String, token: String, session: String, resumed: Bool) -> HTTPResponse {
+        let path = config.cookiePath.path(for: request)
         let cookies = [
-            ("Set-Cookie", Cookies.sessionHeader(name: config.cookieName, value: session, secure: config.cookieSecure)),
-            ("Set-Cookie", Cookies.pendingHeader(name: config.cookieName, token: token, secure: config.cookieSecure)),
+            ("Set-Cookie", Cookies.sessionHeader(name: config.cookieName, value: session, path: path, secure: config.cookieSecure)),
+            ("Set-Cookie", Cookies.pendingHeader(name: config.cookieName, token: token, path: path, secure: config.cookieSecure)),
         ]
         var response: HTTPResponse
         if request.header("Accept")?.contains("application/json") == true {

@@ -21,10 +21,10 @@ public enum Cookies {
     public static let sessionMaxAge = TokenRecord.retentionSeconds
 
     /// `Set-Cookie` for the session: HttpOnly, SameSite=Lax (the eKYC page's redirect back is a
-    /// top-level GET, which Lax lets through), Path=/ekyc, Max-Age, Secure unless disabled for
-    /// plain http.
-    public static func sessionHeader(name: String, value: String, secure: Bool) -> String {
-        "\(name)=\(value); Path=/ekyc; Max-Age=\(sessionMaxAge); HttpOnly; SameSite=Lax" + (secure ? "; Secure" : "")
+    /// top-level GET, which Lax lets through), Path (`CookiePath`), Max-Age, Secure unless
+    /// disabled for plain http.
+    public static func sessionHeader(name: String, value: String, path: String, secure: Bool) -> String {
+        "\(name)=\(value); Path=\(path); Max-Age=\(sessionMaxAge); HttpOnly; SameSite=Lax" + (secure ? "; Secure" : "")
     }
 
     /// The cookie that remembers the verification this browser started last, so starting again
@@ -32,7 +32,7 @@ public enum Cookies {
     /// Only a hint: the token must still be pending and bound to the same session in the store.
     public static func pendingName(_ sessionName: String) -> String { sessionName + "_token" }
 
-    public static func pendingHeader(name sessionName: String, token: String, secure: Bool) -> String {
-        "\(pendingName(sessionName))=\(token); Path=/ekyc; Max-Age=600; HttpOnly; SameSite=Lax" + (secure ? "; Secure" : "")
+    public static func pendingHeader(name sessionName: String, token: String, path: String, secure: Bool) -> String {
+        "\(pendingName(sessionName))=\(token); Path=\(path); Max-Age=600; HttpOnly; SameSite=Lax" + (secure ? "; Secure" : "")
     }
 }
