@@ -19,7 +19,9 @@ let package = Package(
     targets: [
         // C at the edge: one thin system-library target per library, each imported by one Swift target.
         .systemLibrary(name: "CFastCGI", pkgConfig: "fcgi", providers: [.apt(["libfcgi-dev"])]),
-        .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev", "libssl-dev"])]),
+        // CCurl is the one C target with code: it loads libcurl with dlopen on the first API call
+        // (its headers come from libcurl4-openssl-dev and libssl-dev, the library from libcurl4).
+        .target(name: "CCurl"),
         .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
         .systemLibrary(name: "CHiredis", pkgConfig: "hiredis", providers: [.apt(["libhiredis-dev"])]),
 
@@ -43,6 +45,6 @@ let package = Package(
     swiftLanguageModes: [.v6]
 )
 
-for target in package.targets where target.type != .system {
+for target in package.targets where target.type != .system && target.name != "CCurl" {
     target.swiftSettings = (target.swiftSettings ?? []) + strictSettings
 }

@@ -30,14 +30,13 @@ public struct HTTPClientOptions: Sendable {
 
 /// One libcurl easy handle, owned by one worker thread and reused for every request; the
 /// transfer itself runs in the process's one multi handle (`TransferLoop`), whose kept-alive
-/// connections serve every client. libcurl is initialised on the first call, not before: a
-/// callback answered from the store (every CGI run of one, most reads of a final result) never
-/// pays for it, and idle workers hold no easy handle.
+/// connections serve every client. libcurl is loaded (`ekyc_curl_load`) and initialised on the
+/// first call, not before: a callback answered from the store (every CGI run of one, most reads
+/// of a final result) never pays for it, and idle workers hold no easy handle.
 public final class HTTPClient {
     private var handle: UnsafeMutableRawPointer?
     private let completion = Completion()
     private let options: HTTPClientOptions
-    private let caStore: OpaquePointer
     /// curl writes its detailed message here; allocated once so the pointer stays valid.
     private let errorBuffer = UnsafeMutablePointer<CChar>.allocate(capacity: Int(CURL_ERROR_SIZE) + 1)
     fileprivate var responseBody: [UInt8] = []
@@ -45,18 +44,15 @@ public final class HTTPClient {
 
     static let maxIdleSeconds = 20
 
-    /// Loads the CA store now, so a bad `ca_file` stops the handler at start-up.
+    /// Loads nothing yet: libcurl and the CA store are loaded by the first call, whose error
+    /// names what could not be loaded (a bad `ca_file`, a missing libcurl).
     public init(options: HTTPClientOptions) throws(HTTPClientError) {
-        guard let store = SharedCAStore.store(file: options.caFile) else {
-            throw HTTPClientError(kind: .tls, code: -1, message: "cannot load the CA certificates from \(options.caFile ?? "the system's default locations") (check ca_file: a PEM file)", requestNotSent: true)
-        }
         self.options = options
-        self.caStore = store
         errorBuffer[0] = 0
     }
 
     deinit {
-        if let handle { curl_easy_cleanup(handle) }
+        if let handle { ekyc_curl_easy_cleanup(handle) }
         errorBuffer.deallocate()
     }
 
@@ -68,10 +64,10 @@ public final class HTTPClient {
         errorBuffer[0] = 0
 
         var list: UnsafeMutablePointer<curl_slist>? = nil
-        for (name, value) in headers { list = curl_slist_append(list, "\(name): \(value)") }
+        for (name, value) in headers { list = ekyc_curl_slist_append(list, "\(name): \(value)") }
         // curl adds "Expect: 100-continue" to large POSTs; the API does not need the extra round trip.
-        list = curl_slist_append(list, "Expect:")
-        defer { curl_slist_free_all(list) }
+        list = ekyc_curl_slist_append(list, "Expect:")
+        defer { ekyc_curl_slist_free_all(list) }
 
         try check(ekyc_curl_setopt_string(handle, CURLOPT_URL, url))
         try check(ekyc_curl_setopt_slist(handle, CURLOPT_HTTPHEADER, list))
@@ -93,8 +89,14 @@ public final class HTTPClient {
     /// for every call: 8–10 % of a handler's CPU per request, measured A/B.)
     private func configuredHandle() throws(HTTPClientError) -> UnsafeMutableRawPointer {
         if let handle { return handle }
+        if let problem = ekyc_curl_load() {
+            throw HTTPClientError(kind: .setup, code: -1, message: String(cString: problem), requestNotSent: true)
+        }
+        guard let caStore = SharedCAStore.store(file: options.caFile) else {
+            throw HTTPClientError(kind: .tls, code: -1, message: "cannot load the CA certificates from \(options.caFile ?? "the system's default locations") (check ca_file: a PEM file)", requestNotSent: true)
+        }
         _ = TransferLoop.shared   // curl_global_init, before the first easy handle
-        guard let handle = curl_easy_init() else {
+        guard let handle = ekyc_curl_easy_init() else {
             throw HTTPClientError(kind: .setup, code: -1, message: "curl_easy_init failed (out of memory?)", requestNotSent: true)
         }
         do {
@@ -139,7 +141,7 @@ public final class HTTPClient {
                 return n
             }))
         } catch {
-            curl_easy_cleanup(handle)
+            ekyc_curl_easy_cleanup(handle)
             throw error
         }
         self.handle = handle
@@ -148,7 +150,7 @@ public final class HTTPClient {
 
     private func check(_ code: CURLcode) throws(HTTPClientError) {
         guard code != CURLE_OK else { return }
-        let text = String(cString: curl_easy_strerror(code))
+        let text = String(cString: ekyc_curl_easy_strerror(code))
         let detail = String(cString: errorBuffer)
         let message = detail.isEmpty ? text : "\(text): \(detail)"
         let kind: HTTPClientError.Kind

@@ -29,8 +29,8 @@ final class TransferLoop: @unchecked Sendable {
 
     /// Made on the first call (`shared` is lazy), so libcurl starts only when a call is made.
     private init() {
-        curl_global_init(Int(CURL_GLOBAL_DEFAULT))
-        guard let multi = curl_multi_init() else { fatalError("curl_multi_init failed: out of memory") }
+        ekyc_curl_global_init(Int(CURL_GLOBAL_DEFAULT))
+        guard let multi = ekyc_curl_multi_init() else { fatalError("curl_multi_init failed: out of memory") }
         self.multi = multi
         threadStarted = startThread()
     }
@@ -51,7 +51,7 @@ final class TransferLoop: @unchecked Sendable {
             head = current
         }
         // The only multi call that is safe from another thread: interrupts curl_multi_poll.
-        curl_multi_wakeup(multi)
+        ekyc_curl_multi_wakeup(multi)
         return completion.wait()
     }
 
@@ -85,7 +85,7 @@ final class TransferLoop: @unchecked Sendable {
             }
             for completion in taken.reversed() {
                 guard let easy = completion.easy else { continue }
-                let code = curl_multi_add_handle(multi, easy)
+                let code = ekyc_curl_multi_add_handle(multi, easy)
                 if code == CURLM_OK {
                     running[easy] = completion
                 } else {
@@ -93,16 +93,16 @@ final class TransferLoop: @unchecked Sendable {
                 }
             }
             taken.removeAll(keepingCapacity: true)
-            curl_multi_perform(multi, &stillRunning)
+            ekyc_curl_multi_perform(multi, &stillRunning)
             var left: Int32 = 0
-            while let message = curl_multi_info_read(multi, &left) {
+            while let message = ekyc_curl_multi_info_read(multi, &left) {
                 guard message.pointee.msg == CURLMSG_DONE, let easy = message.pointee.easy_handle else { continue }
                 let result = message.pointee.data.result
-                curl_multi_remove_handle(multi, easy)
+                ekyc_curl_multi_remove_handle(multi, easy)
                 running.removeValue(forKey: easy)?.finish(result)
             }
             // Sleeps until a socket is ready, a timeout of curl's is due, or a worker submits.
-            curl_multi_poll(multi, nil, 0, 1_000, nil)
+            ekyc_curl_multi_poll(multi, nil, 0, 1_000, nil)
         }
     }
 }
