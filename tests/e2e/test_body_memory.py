@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from test_operations import pid_of, respawn, restart_like, wait_until
+from services import command_of, pid_of, respawn, wait_gone
 
 UPLOADS = int(os.environ.get("EKYC_UPLOADS", "64"))
 WORKERS = 256
@@ -52,9 +52,9 @@ def upload(stack, ready, answers):
 
 def test_simultaneous_8_mib_uploads_stay_within_the_body_budget(stack):
     pid = pid_of(stack, "start")
-    command, environment = restart_like(stack, "start", pid)
+    command, environment = command_of(pid)
     os.kill(pid, signal.SIGTERM)
-    wait_until(lambda: not Path("/proc/%d" % pid).exists())
+    wait_gone(pid)
     crowded = {**environment, b"EKYC_BODY_MEMORY_LIMIT": str(BODY_MEMORY_LIMIT).encode()}
     handler = respawn(stack, command + [b"--workers", str(WORKERS).encode()], crowded)
     try:

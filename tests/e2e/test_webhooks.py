@@ -8,9 +8,9 @@ import subprocess
 import time
 from pathlib import Path
 
-from installed import clean_environment, wait_for
-from polling import until_final
-from test_flow import callback, finish, open_page, start
+from flow import callback, finish, open_page, start
+from installed import clean_environment
+from polling import until_final, wait_for
 from webhooks import Gate, Receiver, demo_receiver_events, event_id, signature_holds
 
 
