@@ -127,6 +127,14 @@ def cgi_environment(path, query="", request_id=None, cookie=None, **extra) -> di
     return environment
 
 
+def run_cgi(command, path, query="", process=None, **kwargs) -> subprocess.CompletedProcess:
+    """One request through `command` run as a CGI program, as Apache's ScriptAlias or shared
+    hosting run it: the request is its environment (cgi_environment's arguments in `kwargs`);
+    `process` are further subprocess arguments (e.g. as_service_user())."""
+    return subprocess.run(command, env=cgi_environment(path, query, **kwargs), stdin=subprocess.DEVNULL,
+                          capture_output=True, timeout=30, **(process or {}))
+
+
 def fastcgi_request(address: str, path: str, query="", **kwargs) -> Response:
     """One FastCGI request with libfcgi's own client (cgi-fcgi): its environment are the params."""
     result = subprocess.run(["cgi-fcgi", "-bind", "-connect", address], env=cgi_environment(path, query, **kwargs),

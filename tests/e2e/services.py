@@ -1,6 +1,8 @@
 """The stack's own handler processes, as scripts/test started them: found by their PID files,
 checked, and started again in their place with the command line and environment they had."""
 
+import os
+import signal
 import subprocess
 import threading
 from pathlib import Path
@@ -38,6 +40,16 @@ def command_of(pid):
 
 def wait_gone(pid):
     wait_for(lambda: not Path("/proc/%d" % pid).exists(), what="process %d to exit" % pid)
+
+
+def take_over(stack, name):
+    """Stops the stack's handler `name` (SIGTERM, then until it is gone) and returns the command
+    line and environment it ran with, for a test to run it its own way and respawn it after."""
+    pid = pid_of(stack, name)
+    command, environment = command_of(pid)
+    os.kill(pid, signal.SIGTERM)
+    wait_gone(pid)
+    return command, environment
 
 
 def respawn(stack, command, environment):

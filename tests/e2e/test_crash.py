@@ -22,7 +22,7 @@ from urllib.parse import parse_qs, urlsplit
 from cgirun import start_as_cgi
 from polling import wait_for
 from ports import listening
-from services import command_of, pid_of, wait_gone
+from services import take_over
 
 SECONDS = float(os.environ.get("EKYC_SOAK_SECONDS", "6"))
 CONNECTIONS = int(os.environ.get("EKYC_SOAK_CONNECTIONS", "8"))
@@ -108,10 +108,7 @@ def record_of(stack, token):
 
 
 def test_kill_9_under_load_loses_no_acknowledged_token(stack, browser):
-    pid = pid_of(stack, "start")
-    command, environment = command_of(pid)
-    os.kill(pid, signal.SIGTERM)
-    wait_gone(pid)
+    command, environment = take_over(stack, "start")
 
     supervisor = Supervisor(stack, command, environment)
     supervisor.thread.start()

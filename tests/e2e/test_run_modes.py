@@ -16,7 +16,7 @@ import pytest
 
 from flow import verify_once
 from installed import (AS_ROOT, clean_environment, NGINX_USER, SERVICE_GROUP, SERVICE_USER, SocketUnit, as_service_user, cgi_environment,
-                       exec_start, FastCGIConnection, fastcgi_request, fill_config, install, make_prefix, run_as_service_user, unit)
+                       exec_start, FastCGIConnection, fastcgi_request, fill_config, install, make_prefix, run_as_service_user, run_cgi, unit)
 from nginxfront import nginx_in_front, through_nginx
 from polling import wait_for
 from ports import free_port, listening
@@ -136,9 +136,8 @@ def test_spawn_fcgi_children_share_a_socket_nginx_owns(stack, installation, scra
 
 def cgi(prefix, name, path, query="", cookie=None, **extra):
     """The binary as a CGI program, as Apache's ScriptAlias or shared hosting run it."""
-    result = subprocess.run([binary(prefix, name), "--config", config(prefix)],
-                            env=cgi_environment(path, query, cookie=cookie, **extra), stdin=subprocess.DEVNULL,
-                            capture_output=True, timeout=30, **as_service_user())
+    result = run_cgi([binary(prefix, name), "--config", config(prefix)], path, query, process=as_service_user(),
+                     cookie=cookie, **extra)
     assert result.returncode == 0, result.stderr
     assert re.search(rb"^method=GET path=%s status=\d{3} " % path.encode(), result.stderr, re.M), result.stderr
     return parse_cgi(result.stdout)

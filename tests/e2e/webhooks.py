@@ -16,7 +16,7 @@ from pathlib import Path
 from urllib.request import urlopen
 
 from cgirun import config_with
-from installed import cgi_environment, clean_environment
+from installed import clean_environment, run_cgi
 from polling import until_final, wait_for
 from ports import free_port
 from responses import parse_cgi
@@ -143,10 +143,7 @@ class Gate:
         return str(Path(self.stack.bin_dir, "ekyc-" + role))
 
     def cgi(self, role, path, query="", cookie=None):
-        environment = cgi_environment(path, query, cookie=cookie, EKYC_CONFIG=str(self.config))
-        result = subprocess.run([self.binary(role)], env=environment, stdin=subprocess.DEVNULL,
-                                capture_output=True, timeout=30)
-        return parse_cgi(result.stdout)
+        return parse_cgi(run_cgi([self.binary(role)], path, query, cookie=cookie, EKYC_CONFIG=str(self.config)).stdout)
 
     def finish_verification(self, outcome="pass") -> str:
         """start -> the sandbox's page -> callback, until the result is final; returns the token."""
@@ -173,6 +170,10 @@ class Gate:
             self.process.send_signal(signal.SIGTERM)
             assert self.process.wait(15) == 0
         self.process = None
+
+    def wait_all_delivered(self, seconds=10):
+        """Until `events` lists nothing undelivered: the deliverer marked every event delivered."""
+        wait_for(lambda: self.events() == "no undelivered events\n", seconds, "every event marked delivered")
 
     def events(self, *arguments) -> str:
         result = subprocess.run([self.binary("start"), "events", "--config", str(self.config), *arguments],
