@@ -3,8 +3,9 @@ config: how a test puts one request through a configuration the running stack do
 
 import json
 import re
-import subprocess
 from pathlib import Path
+
+from installed import run_cgi
 
 
 def config_with(stack, directory: Path, drop=(), **settings) -> Path:
@@ -27,9 +28,6 @@ def start_as_cgi(stack, directory: Path, env=None, drop=(), **settings):
     the stack's config (see config_with) and `env` added to the environment. Returns (head, JSON
     body or None)."""
     path = config_with(stack, directory, drop=drop, **settings)
-    binary = str(Path(stack.bin_dir, "ekyc-start"))
-    answer = subprocess.run([binary], env={"EKYC_CONFIG": str(path), "REQUEST_METHOD": "GET",
-                                           "DOCUMENT_URI": "/ekyc/start", "QUERY_STRING": "", **(env or {})},
-                            stdin=subprocess.DEVNULL, capture_output=True, timeout=30)
+    answer = run_cgi([str(Path(stack.bin_dir, "ekyc-start"))], "/ekyc/start", EKYC_CONFIG=str(path), **(env or {}))
     head, _, body = answer.stdout.partition(b"\r\n\r\n")
     return head, (json.loads(body) if body.startswith(b"{") else None)

@@ -6,11 +6,14 @@ these tests never skip.
 """
 
 import os
+import shutil
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 
 from curlclient import Curl
+from installed import make_prefix
 
 ENVIRONMENT = {
     "site_url": "EKYC_SITE_URL",          # merchant site, e.g. http://localhost:18080
@@ -70,6 +73,48 @@ def browser(tmp_path_factory) -> Curl:
 @pytest.fixture
 def other_browser(tmp_path_factory) -> Curl:
     return Curl(tmp_path_factory.mktemp("other-browser"))
+
+
+@pytest.fixture
+def scratch():
+    """A fresh, world-traversable directory under /tmp (a service user must reach the files
+    inside), removed after the test."""
+    directory = make_prefix()
+    yield directory
+    shutil.rmtree(directory)
+
+
+@pytest.fixture(scope="session")
+def screenshots(stack) -> Path:
+    """Where the browser tests save a screenshot of every screen (under the run directory)."""
+    directory = Path(stack.run_dir) / "screenshots"
+    directory.mkdir(exist_ok=True)
+    return directory
+
+
+@pytest.fixture
+def open_phone(request, screenshots):
+    """open_phone(screen, arguments, before_every_page) starts a phone: a headless Chromium of its
+    own (phone.start_phone). Each is quit after the test."""
+    from phone import case_name, start_phone  # Selenium, only where a test drives a browser
+
+    phones = []
+
+    def open_phone(*args, **kwargs):
+        phones.append(start_phone(screenshots, case_name(request.node.name), *args, **kwargs))
+        return phones[-1]
+
+    try:
+        yield open_phone
+    finally:
+        for phone in phones:
+            phone.quit()
+
+
+@pytest.fixture
+def phone(open_phone):
+    """One phone of the usual size."""
+    return open_phone()
 
 
 def pytest_collection_modifyitems(items):

@@ -6,53 +6,24 @@ upstreams, so its request limits apply. Clients come from addresses of 127.0.0.0
 127.0.0.1 (which the shipped limits leave to local proxies), one per simulated person."""
 
 import http.client
-import os
 import shutil
 import signal
-import socket
 import subprocess
 import time
-from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlencode, urlsplit
 
-from links import backend_signature, sign
-from installed import AS_ROOT, NGINX_USER, clean_environment, fill_config, install, make_prefix, set_key, wait_for
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-@dataclass
-class Answer:
-    status: int
-    headers: dict
-    body: bytes
-    seconds: float
-
-    def header(self, name):
-        return self.headers.get(name.lower())
-
-    def json(self):
-        import json
-        return json.loads(self.body)
-
-    def error_code(self):
-        try:
-            return self.json()["error"]["code"]
-        except (ValueError, KeyError, TypeError):
-            return None
-
-    def cookies(self) -> str:
-        """The Cookie header a browser would send back (Secure cookies included: a real browser
-        keeps them on https, which the shop has in production)."""
-        return "; ".join(value.split(";")[0] for value in self.headers.get("set-cookie-all", []))
+import links
+from installed import clean_environment, fill_config, install, make_prefix, set_key
+from nginxfront import nginx_in_front
+from polling import wait_for
+from ports import free_port
+from responses import Response, header_fields
+from sandbox import finish_on_sandbox
 
 
 class Hardened:
+    """One such installation; `with Hardened(stack, …).start() as site:` stops it at the end."""
+
     def __init__(self, stack, secrets=None, **settings):
         self.stack = stack
         self.prefix = make_prefix()
@@ -84,48 +55,22 @@ class Hardened:
         return self
 
     def _nginx(self):
-        (self.run / "tmp").mkdir()
-        shutil.copy("/etc/nginx/fastcgi_params", self.run / "fastcgi_params")
+        """nginx_in_front on the loopback port, its upstreams the installed ones pointed at this
+        installation's sockets."""
         upstreams = (self.prefix / "etc/nginx/conf.d/ekyc-gate-upstreams.conf").read_text()
         for role in ("start", "callback"):
-            upstreams = upstreams.replace("unix:/run/ekyc/%s.sock" % role, "unix:%s/%s.sock" % (self.run, role))
             for line in upstreams.splitlines():
                 if line.strip().startswith("server unix:") and "%s.sock" % role in line:
                     upstreams = upstreams.replace(line, "    server unix:%s/%s.sock;" % (self.run, role))
         (self.run / "upstreams.conf").write_text(upstreams)
-        (self.run / "nginx.conf").write_text("""%(user)s
-worker_processes 1;
-daemon off;
-pid %(d)s/nginx.pid;
-error_log %(d)s/nginx-error.log warn;
-events { worker_connections 512; }
-http {
-    access_log off;
-    client_body_temp_path %(d)s/tmp/body;
-    fastcgi_temp_path %(d)s/tmp/fastcgi;
-    proxy_temp_path %(d)s/tmp/proxy;
-    uwsgi_temp_path %(d)s/tmp/uwsgi;
-    scgi_temp_path %(d)s/tmp/scgi;
-    include %(d)s/upstreams.conf;
-    server {
-        listen 127.0.0.1:%(port)d;
-        include %(snippet)s;
-    }
-}
-""" % {"user": "user %s;" % NGINX_USER if AS_ROOT else "", "d": self.run, "port": self.port,
-       "snippet": self.prefix / "etc/nginx/snippets/ekyc-gate.conf"})
-        nginx = shutil.which("nginx") or "/usr/sbin/nginx"
-        self.processes["nginx"] = subprocess.Popen([nginx, "-p", str(self.run), "-c", str(self.run / "nginx.conf")],
-                                                   stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self.processes["nginx"] = nginx_in_front(self.prefix, self.run, listen="127.0.0.1:%d" % self.port,
+                                                 upstreams=self.run / "upstreams.conf", access_log=False)
 
-        def answering():
-            try:
-                socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
-                return True
-            except OSError:
-                assert self.processes["nginx"].poll() is None, (self.run / "nginx-error.log").read_text()
-                return False
-        wait_for(answering, what="nginx")
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.stop()
 
     def stop(self):
         for process in self.processes.values():
@@ -146,49 +91,36 @@ http {
 
     # --- what a client does --------------------------------------------------------------------
 
-    def get(self, target, client="127.0.0.2", headers=None, method="GET", body=None) -> Answer:
+    def get(self, target, client="127.0.0.2", headers=None, method="GET", body=None) -> Response:
         started = time.monotonic()
         connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=20, source_address=(client, 0))
         try:
             connection.request(method, target, body=body, headers={"Host": "shop.example.com", **(headers or {})})
             response = connection.getresponse()
             data = response.read()
-            headers = {name.lower(): value for name, value in response.getheaders()}
-            headers["set-cookie-all"] = [value for name, value in response.getheaders() if name.lower() == "set-cookie"]
-            return Answer(response.status, headers, data, time.monotonic() - started)
+            fields = header_fields("%s: %s" % header for header in response.getheaders())
+            return Response(response.status, fields, data, time.monotonic() - started)
         finally:
             connection.close()
 
     def start_link(self, ref, expires_in=300, exp=None) -> str:
-        exp = exp if exp is not None else int(time.time()) + expires_in
-        return "/ekyc/start?" + urlencode({"ref": ref, "exp": exp, "sig": sign(self.stack.link_key, "start-link", ref, exp)})
+        return links.start_link(self.stack.link_key, ref, expires_in, exp)
 
     def result_read(self, token, expires_in=300) -> str:
-        exp = int(time.time()) + expires_in
-        return "/ekyc/callback?" + urlencode({"token": token, "exp": exp, "sig": sign(self.stack.link_key, "result-read", token, exp)})
+        return links.result_read(self.stack.link_key, token, expires_in)
 
-    def backend(self, method, path, body=b"", client="127.0.0.1", signature=None, t=None) -> Answer:
+    def backend(self, method, path, body=b"", client="127.0.0.1", signature=None, t=None) -> Response:
         """A request from the merchant's backend, signed in the EKYC-Signature header."""
-        header = signature if signature is not None else backend_signature(self.stack.link_key, method, path, body, t or int(time.time()))
+        header = signature if signature is not None else links.backend_signature(self.stack.link_key, method, path, body, t or int(time.time()))
         return self.get(path, client=client, method=method, body=body or None,
                         headers={"EKYC-Signature": header, "Content-Type": "application/json"})
 
     @staticmethod
-    def token_of(answer: Answer) -> str:
-        return urlsplit(answer.header("location")).query.split("token=", 1)[1].split("&")[0]
+    def token_of(answer: Response) -> str:
+        return answer.query("token")
 
     def finish_on_sandbox(self, token, outcome="pass"):
-        """What the tester's tap on the sandbox page sends (its answer is a 303 back to the shop)."""
-        page = urlsplit(self.stack.page_url)
-        connection = http.client.HTTPConnection(page.hostname, page.port, timeout=20)
-        try:
-            connection.request("POST", "/reflect/finish", body=urlencode({"token": token, "outcome": outcome}),
-                               headers={"Content-Type": "application/x-www-form-urlencoded"})
-            response = connection.getresponse()
-            response.read()
-            assert response.status == 303, response.status
-        finally:
-            connection.close()
+        finish_on_sandbox(self.stack, token, outcome)
 
 
 class SandboxCalls:

@@ -11,10 +11,11 @@ import socket
 import struct
 import subprocess
 import tempfile
-import time
 import uuid
-from dataclasses import dataclass
 from pathlib import Path
+
+from polling import wait_for  # noqa: F401 (tests import it from here too)
+from responses import Response, parse_cgi
 
 ROOT = Path(__file__).resolve().parents[2]
 AS_ROOT = os.geteuid() == 0
@@ -113,32 +114,6 @@ def unit(path: Path) -> dict:
     return keys
 
 
-@dataclass
-class Response:
-    status: int
-    headers: dict
-    body: bytes
-    # What a browser sends back: every Set-Cookie's name=value, as one Cookie header.
-    cookies: str = ""
-
-    def json(self):
-        import json
-        return json.loads(self.body)
-
-
-def parse_cgi(output: bytes) -> Response:
-    head, _, body = output.partition(b"\r\n\r\n")
-    if not _:
-        head, _, body = output.partition(b"\n\n")
-    headers = {}
-    for line in head.decode().splitlines():
-        name, _, value = line.partition(":")
-        headers.setdefault(name.strip().lower(), []).append(value.strip())
-    status = int(headers.pop("status", ["200"])[0].split()[0])
-    cookies = "; ".join(value.split(";")[0] for value in headers.get("set-cookie", []))
-    return Response(status, {name: values[-1] for name, values in headers.items()}, body, cookies)
-
-
 def cgi_environment(path, query="", request_id=None, cookie=None, **extra) -> dict:
     environment = {
         "GATEWAY_INTERFACE": "CGI/1.1", "SERVER_PROTOCOL": "HTTP/1.1", "REQUEST_METHOD": "GET",
@@ -150,6 +125,14 @@ def cgi_environment(path, query="", request_id=None, cookie=None, **extra) -> di
         environment["HTTP_COOKIE"] = cookie
     environment.update(extra)
     return environment
+
+
+def run_cgi(command, path, query="", process=None, **kwargs) -> subprocess.CompletedProcess:
+    """One request through `command` run as a CGI program, as Apache's ScriptAlias or shared
+    hosting run it: the request is its environment (cgi_environment's arguments in `kwargs`);
+    `process` are further subprocess arguments (e.g. as_service_user())."""
+    return subprocess.run(command, env=cgi_environment(path, query, **kwargs), stdin=subprocess.DEVNULL,
+                          capture_output=True, timeout=30, **(process or {}))
 
 
 def fastcgi_request(address: str, path: str, query="", **kwargs) -> Response:
@@ -209,13 +192,6 @@ class FastCGIConnection:
             chunk = self.socket.recv(65536)
             assert chunk, "the handler closed the connection mid-answer"
             self.buffered += chunk
-
-
-def wait_for(condition, seconds=10.0, what="condition"):
-    deadline = time.monotonic() + seconds
-    while not condition():
-        assert time.monotonic() < deadline, "gave up waiting for " + what
-        time.sleep(0.05)
 
 
 def exec_start(service: dict) -> list:

@@ -12,22 +12,20 @@ from urllib.parse import urlsplit
 import pytest
 
 from hardened import Hardened, SandboxCalls
+from images import JPEG
 from links import backend_signature
 from polling import until_final
 from installed import ROOT, clean_environment
 
 SNIPPETS = {"backend-request.py": "python3", "backend-request.php": "php", "backend-request.js": "node", "backend-request.sh": "sh"}
-# A complete 1x1 baseline JPEG: what a backend holds as the user's document photo, in miniature.
-PHOTO = base64.b64encode(base64.b64decode(
-    "/9j/4AAQSkZJRgABAQEASABIAAD/2wBDAP//////////////////////////////////////////////////////////"
-    "////////////////////////////wgALCAABAAEBAREA/8QAFBABAAAAAAAAAAAAAAAAAAAAAP/aAAgBAQABPxA=")).decode()
+# What a backend holds as the user's document photo.
+PHOTO = base64.b64encode(JPEG).decode()
 
 
 @pytest.fixture(scope="module")
 def site(stack):
-    hardened = Hardened(stack, start_url="http://shop.example.com/ekyc/start").start()
-    yield hardened
-    hardened.stop()
+    with Hardened(stack, start_url="http://shop.example.com/ekyc/start").start() as hardened:
+        yield hardened
 
 
 def create(site, **fields):

@@ -11,13 +11,12 @@ import base64
 import http.client
 import json
 import os
-import signal
 import threading
 import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from test_operations import pid_of, respawn, restart_like, wait_until
+from services import respawn, take_over
 
 UPLOADS = int(os.environ.get("EKYC_UPLOADS", "64"))
 WORKERS = 256
@@ -51,10 +50,7 @@ def upload(stack, ready, answers):
 
 
 def test_simultaneous_8_mib_uploads_stay_within_the_body_budget(stack):
-    pid = pid_of(stack, "start")
-    command, environment = restart_like(stack, "start", pid)
-    os.kill(pid, signal.SIGTERM)
-    wait_until(lambda: not Path("/proc/%d" % pid).exists())
+    command, environment = take_over(stack, "start")
     crowded = {**environment, b"EKYC_BODY_MEMORY_LIMIT": str(BODY_MEMORY_LIMIT).encode()}
     handler = respawn(stack, command + [b"--workers", str(WORKERS).encode()], crowded)
     try:

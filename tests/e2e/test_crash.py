@@ -13,7 +13,6 @@ import json
 import os
 import random
 import signal
-import socket
 import subprocess
 import threading
 import time
@@ -21,6 +20,9 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 from cgirun import start_as_cgi
+from polling import wait_for
+from ports import listening
+from services import take_over
 
 SECONDS = float(os.environ.get("EKYC_SOAK_SECONDS", "6"))
 CONNECTIONS = int(os.environ.get("EKYC_SOAK_CONNECTIONS", "8"))
@@ -74,20 +76,10 @@ class Supervisor:
                 self.child = self.spawn()
         self.wait_listening()
 
-    def wait_listening(self, seconds=10):
+    def wait_listening(self):
         """Until the handler accepts on its socket: a restarted one needs a moment to bind."""
         listen = self.command[self.command.index(b"--listen") + 1].decode()
-        path = listen.removeprefix("unix:")
-        deadline = time.monotonic() + seconds
-        while True:
-            with socket.socket(socket.AF_UNIX) as probe:
-                try:
-                    probe.connect(path)
-                    return
-                except OSError:
-                    if time.monotonic() > deadline:
-                        raise
-            time.sleep(0.02)
+        wait_for(lambda: listening(listen), what="ekyc-start to accept on " + listen)
 
 
 def load(stack, deadline, results):
@@ -116,12 +108,7 @@ def record_of(stack, token):
 
 
 def test_kill_9_under_load_loses_no_acknowledged_token(stack, browser):
-    pid = int(Path(stack.run_dir, "pids", "start.pid").read_text())
-    command = Path("/proc/%d/cmdline" % pid).read_bytes().split(b"\0")[:-1]
-    environment = dict(line.split(b"=", 1) for line in Path("/proc/%d/environ" % pid).read_bytes().split(b"\0") if b"=" in line)
-    os.kill(pid, signal.SIGTERM)
-    while Path("/proc/%d" % pid).exists():
-        time.sleep(0.02)
+    command, environment = take_over(stack, "start")
 
     supervisor = Supervisor(stack, command, environment)
     supervisor.thread.start()

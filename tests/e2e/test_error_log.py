@@ -6,7 +6,7 @@ locations out of the error log; a request nginx refuses itself leaves no trace o
 import uuid
 from pathlib import Path
 
-from test_abuse import raw, request, status_of
+from rawhttp import raw, request, status_of
 
 
 def test_a_request_nginx_refuses_leaves_its_query_out_of_the_error_log(stack):

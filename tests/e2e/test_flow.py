@@ -2,63 +2,12 @@
 /ekyc/start -> eKYC page (sandbox) -> RedirectURL -> /ekyc/callback."""
 
 import re
-import struct
-import zlib
-from urllib.parse import urlsplit
 
 import pytest
 
+from flow import assert_error, callback, finish, open_page, session_cookie, start
+from images import tiny_png
 from polling import until_final
-
-BIZ_TOKEN = re.compile(r"^[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}$")
-
-
-def start(stack, browser, *options):
-    """GET (or, with options, POST) /ekyc/start; checks the redirect and returns the BizToken."""
-    answer = browser.get(stack.site_url + "/ekyc/start", *options)
-    assert answer.status == 303, answer.body
-    location = urlsplit(answer.header("location"))
-    page = urlsplit(stack.page_url)
-    assert (location.scheme, location.netloc) == (page.scheme, page.netloc)
-    assert location.path == "/reflect/"
-    token = answer.query("token")
-    assert token and BIZ_TOKEN.match(token), answer.header("location")
-    assert "no-store" in (answer.header("cache-control") or "")
-    return token, answer
-
-
-def open_page(stack, browser, token):
-    page = browser.get(stack.page_url + "/reflect/?token=" + token)
-    assert page.status == 200
-    assert "text/html" in page.header("content-type")
-
-
-def finish(stack, browser, token, outcome):
-    """What the tester's tap on the sandbox page sends; answers 303 to RedirectURL?token=."""
-    answer = browser.post_form(stack.page_url + "/reflect/finish", {"token": token, "outcome": outcome})
-    assert answer.status == 303, answer.body
-    assert answer.header("location") == stack.redirect_url + "?token=" + token
-    return answer
-
-
-def callback(stack, browser, token, **kwargs):
-    return browser.get(stack.site_url + "/ekyc/callback?token=" + token, **kwargs)
-
-
-def assert_error(answer, status):
-    assert answer.status == status, answer.body
-    assert answer.header("content-type").startswith("application/json")
-    error = answer.json()["error"]
-    assert error["code"] and error["message"]
-    return error
-
-
-def session_cookie(answer, name="ekyc_session"):
-    cookies = [cookie for cookie in answer.headers.get("set-cookie", []) if cookie.startswith(name + "=")]
-    assert len(cookies) == 1, answer.headers.get("set-cookie")
-    attributes = [part.strip().lower() for part in cookies[0].split(";")]
-    return attributes
-
 
 def test_start_redirects_to_the_page_with_a_session_cookie(stack, browser):
     token, answer = start(stack, browser)
@@ -160,15 +109,6 @@ def test_unknown_token(stack, browser):
 def test_malformed_token(stack, browser, query):
     start(stack, browser)
     assert_error(browser.get(stack.site_url + "/ekyc/callback?" + query), 400)
-
-
-def tiny_png():
-    """A valid 1x1 PNG, built here so the test needs no image files."""
-    def chunk(kind, data):
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-    header = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)
-    pixels = zlib.compress(b"\x00\xff\xcc\x99")
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
 
 
 def test_upload_form_with_reference_photo_and_extra(stack, browser, tmp_path):

@@ -3,13 +3,12 @@ systemd-analyze sees them, the installed config refusing to start until the admi
 uninstall keeping the data unless asked."""
 
 import os
-import shutil
 import stat
 import subprocess
 
 import pytest
 
-from installed import (AS_ROOT, NGINX_USER, SERVICE_GROUP, SERVICE_USER, fill_config, install, make_prefix,
+from installed import (AS_ROOT, NGINX_USER, SERVICE_GROUP, SERVICE_USER, fill_config, install,
                        run_as_service_user, run_script, set_key, tree, unit)
 
 UNITS = ["ekyc-start.socket", "ekyc-start.service", "ekyc-callback.socket", "ekyc-callback.service",
@@ -18,10 +17,9 @@ UNITS = ["ekyc-start.socket", "ekyc-start.service", "ekyc-callback.socket", "eky
 
 
 @pytest.fixture
-def prefix():
-    directory = make_prefix()
-    yield directory
-    shutil.rmtree(directory)
+def prefix(scratch):
+    """The prefix each test installs into."""
+    return scratch
 
 
 def test_dry_run_changes_nothing(stack, prefix):

@@ -16,11 +16,9 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import pytest
-
 from hardened import Hardened, SandboxCalls
-from installed import clean_environment, wait_for
-from polling import until_final
+from installed import clean_environment
+from polling import until_final, wait_for
 from webhooks import Receiver, event_id, signature_holds
 
 N = int(os.environ.get("EKYC_LOST_BROWSERS", "60"))

@@ -15,10 +15,9 @@ import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import pytest
-
-from links import sign
-from polling import until_final
+from links import result_read
+from polling import until_final, wait_for
+from services import alive
 
 NODE = re.compile(r"/nodes/([ab])/")
 
@@ -28,13 +27,6 @@ def node_of(answer):
     match = NODE.search(answer.header("x-ekyc-node") or "")
     assert match, answer.headers
     return match.group(1)
-
-
-def signed_read_query(stack, token):
-    """The merchant backend's signed result request: no cookie needed (README, signed links)."""
-    exp = str(int(time.time()) + 300)
-    sig = sign(stack.link_key, "result-read", token, int(exp))
-    return "/ekyc/callback?token=%s&exp=%s&sig=%s" % (token, exp, sig)
 
 
 def test_a_flow_started_on_one_node_is_read_on_the_other(stack, browser):
@@ -82,16 +74,6 @@ def test_another_browser_is_refused_on_either_node(stack, browser, other_browser
     assert seen == {"a", "b"}
 
 
-def alive(pid):
-    """Running, not a zombie its parent (scripts/test's shell) has yet to reap."""
-    try:
-        state = Path("/proc/%d/stat" % pid).read_text().rsplit(")", 1)[1].split()[0]
-    except (FileNotFoundError, ProcessLookupError, IndexError):
-        # ProcessLookupError: the file opened, but the process was reaped before the read.
-        return False
-    return state != "Z"
-
-
 class Redis:
     """The run's redis-server: killed by its PID, started again on the same config and data."""
 
@@ -105,10 +87,7 @@ class Redis:
         # Only our redis-server: its process title names the run directory's config.
         assert str(self.run_dir) in Path("/proc/%d/cmdline" % pid).read_bytes().decode(errors="replace")
         os.kill(pid, signal.SIGKILL)
-        deadline = time.monotonic() + 5
-        while alive(pid) and time.monotonic() < deadline:
-            time.sleep(0.02)
-        assert not alive(pid)
+        wait_for(lambda: not alive(pid), 5, "redis-server to die")
 
     def start(self):
         log = open(self.run_dir / "logs" / "redis.log", "ab")
@@ -175,15 +154,6 @@ def handler_pids(run_dir):
     return pids
 
 
-def wait_for(condition, seconds, what):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.1)
-    pytest.fail("not within %s s: %s" % (seconds, what))
-
-
 def test_redis_outage_is_503_with_retry_after_then_recovery_without_losing_a_token(stack):
     redis = Redis(stack.run_dir)
     pids = handler_pids(stack.run_dir)
@@ -203,7 +173,7 @@ def test_redis_outage_is_503_with_retry_after_then_recovery_without_losing_a_tok
         # Reads too: both nodes' ekyc-callback answer 503 with Retry-After, never 404 or a wrong answer.
         reads = {}
         for _ in range(6):
-            status, response, body, node = request(stack.nodes_url, signed_read_query(stack, known))
+            status, response, body, node = request(stack.nodes_url, result_read(stack.link_key, known))
             reads.setdefault(node, []).append((status, response.getheader("Retry-After"), json.loads(body)))
         outage_to = time.monotonic()
         redis.start()
@@ -243,7 +213,7 @@ def test_redis_outage_is_503_with_retry_after_then_recovery_without_losing_a_tok
         # Each pending read asks the API, which allows 20 calls a second: pace, and wait out a 429.
         for _ in range(5):
             time.sleep(0.07)
-            status, response, body, _ = request(stack.nodes_url, signed_read_query(stack, token))
+            status, response, body, _ = request(stack.nodes_url, result_read(stack.link_key, token))
             if status != 429:
                 break
             time.sleep(float(response.getheader("Retry-After") or 1))

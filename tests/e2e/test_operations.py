@@ -1,7 +1,6 @@
 """Running it like any FastCGI app: the status page through nginx, SIGHUP under load without a
 failed request, and SIGTERM letting the requests in progress finish."""
 
-import json
 import os
 import signal
 import subprocess
@@ -11,7 +10,9 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from urllib.parse import quote
 
-from test_flow import start
+from flow import start
+from polling import wait_for
+from services import command_of, pid_of, respawn, wait_gone
 
 
 def status(stack, browser, query=""):
@@ -27,10 +28,6 @@ def test_status_page_in_three_formats(stack, browser):
     prometheus = status(stack, browser, "?prometheus")
     assert prometheus.header("content-type").startswith("text/plain; version=0.0.4")
     assert b"# TYPE ekyc_requests_total counter" in prometheus.body
-
-
-def pid_of(stack, name):
-    return int(Path(stack.run_dir, "pids", name + ".pid").read_text())
 
 
 def burst(stack, seconds, workers=8):
@@ -74,48 +71,20 @@ def test_sighup_under_load_drops_no_request(stack):
     os.kill(pid, 0)  # still the same process
 
 
-def restart_like(stack, name, pid):
-    """Starts the service again with the command line and environment it had."""
-    command = Path("/proc/%d/cmdline" % pid).read_bytes().split(b"\0")[:-1]
-    environment = dict(line.split(b"=", 1) for line in Path("/proc/%d/environ" % pid).read_bytes().split(b"\0") if b"=" in line)
-    return command, environment
-
-
-def wait_until(condition, seconds=10):
-    deadline = time.monotonic() + seconds
-    while not condition():
-        assert time.monotonic() < deadline, "gave up waiting"
-        time.sleep(0.05)
-
-
 def test_sigterm_lets_requests_in_progress_finish(stack, browser):
     pid = pid_of(stack, "start")
-    command, environment = restart_like(stack, "start", pid)
+    command, environment = command_of(pid)
     held = Path(stack.run_dir, "logs", "sandbox.log")
     before = held.read_text().count("event=latency_fault")
     slow = stack.site_url + "/ekyc/start?extra=" + quote("sandbox-fault:apply:latency=1500")
     with ThreadPoolExecutor(3) as pool:
         answers = [pool.submit(browser.get, slow, cookies=False) for _ in range(3)]
         # Once the sandbox holds all three Apply calls, the handler has them in progress.
-        wait_until(lambda: held.read_text().count("event=latency_fault") >= before + 3)
+        wait_for(lambda: held.read_text().count("event=latency_fault") >= before + 3, what="three held Apply calls")
         os.kill(pid, signal.SIGTERM)
         statuses = [future.result().status for future in answers]
     assert statuses == [303, 303, 303]
 
     # The handler exits by itself once they are answered; start it again for later tests.
-    wait_until(lambda: not Path("/proc/%d" % pid).exists())
+    wait_gone(pid)
     respawn(stack, command, environment)
-
-
-def respawn(stack, command, environment):
-    """Starts ekyc-start with `command` and `environment` in the stack's place (its log, its PID
-    file) and waits until it serves; returns the process."""
-    with open(Path(stack.run_dir, "logs", "start.log"), "ab") as log:
-        process = subprocess.Popen(command, env=environment, stdin=subprocess.DEVNULL, stdout=log, stderr=log)
-    Path(stack.run_dir, "pids", "start.pid").write_text(str(process.pid))
-    # The handler is this process's child: reaped the moment it exits, so a later test that
-    # stops it by its PID sees it gone instead of a zombie.
-    threading.Thread(target=process.wait, daemon=True).start()
-    wait_until(lambda: subprocess.run(["curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "--max-time", "5",
-                                       stack.site_url + "/ekyc/start"], capture_output=True, text=True).stdout == "303")
-    return process

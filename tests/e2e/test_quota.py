@@ -3,8 +3,6 @@ production-like installation behind nginx with its shipped limits (hardened.py).
 here once worked: each test fails on the code before the API budget and passes after. API calls
 are counted where Tencent would count them, at the sandbox."""
 
-import os
-import statistics
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -20,9 +18,8 @@ GET = "GetWebVerificationResultIntl"
 
 @pytest.fixture(scope="module")
 def site(stack):
-    hardened = Hardened(stack).start()
-    yield hardened
-    hardened.stop()
+    with Hardened(stack).start() as hardened:
+        yield hardened
 
 
 @pytest.fixture(autouse=True)

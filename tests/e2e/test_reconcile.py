@@ -9,23 +9,19 @@ import re
 import signal
 import subprocess
 import time
-from contextlib import contextmanager
 
 from hardened import Hardened, SandboxCalls
 from installed import clean_environment, exec_start, unit
+from polling import wait_for
 
 GET = "GetWebVerificationResultIntl"
 # Every verification is due at once, and a pending one again after 3 s.
 DUE_AT_ONCE = {"reconcile_after": "0s", "reconcile_every": "3s", "expose_media": "false"}
 
 
-@contextmanager
 def installed_site(stack, **settings):
-    site = Hardened(stack, **{**DUE_AT_ONCE, **settings}).start()
-    try:
-        yield site
-    finally:
-        site.stop()
+    """A started installation (stopped when its `with` ends) with every verification due at once."""
+    return Hardened(stack, **{**DUE_AT_ONCE, **settings}).start()
 
 
 def reconcile_command(site):
@@ -132,10 +128,10 @@ def test_the_loop_mode_keeps_the_lease_and_stops_on_sigterm(stack):
             loop = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=output, stderr=output,
                                     env=clean_environment())
         try:
-            deadline = time.monotonic() + 15
-            while log.read_text().count("event=reconcile ") < 2:
-                assert loop.poll() is None and time.monotonic() < deadline, log.read_text()
-                time.sleep(0.1)
+            def two_rounds():
+                assert loop.poll() is None, log.read_text()
+                return log.read_text().count("event=reconcile ") >= 2
+            wait_for(two_rounds, 15, "two rounds of the loop")
             # A timer's run meanwhile finds the service holding the lease.
             once = reconcile(site)
             assert "event=round_skipped" in once and "event=reconcile " not in once, once

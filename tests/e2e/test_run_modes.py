@@ -14,9 +14,13 @@ import uuid
 
 import pytest
 
+from flow import verify_once
 from installed import (AS_ROOT, clean_environment, NGINX_USER, SERVICE_GROUP, SERVICE_USER, SocketUnit, as_service_user, cgi_environment,
-                       exec_start, FastCGIConnection, fastcgi_request, fill_config, install, make_prefix, parse_cgi, run_as_service_user,
-                       unit, wait_for)
+                       exec_start, FastCGIConnection, fastcgi_request, fill_config, install, make_prefix, run_as_service_user, run_cgi, unit)
+from nginxfront import nginx_in_front, through_nginx
+from polling import wait_for
+from ports import free_port, listening
+from responses import parse_cgi
 
 
 @pytest.fixture(scope="module")
@@ -29,13 +33,6 @@ def installation(stack):
     shutil.rmtree(prefix)
 
 
-@pytest.fixture
-def scratch():
-    directory = make_prefix()
-    yield directory
-    shutil.rmtree(directory)
-
-
 def binary(prefix, name):
     return str(prefix / "usr/local/bin" / name)
 
@@ -44,83 +41,9 @@ def config(prefix):
     return str(prefix / "etc/ekyc/ekyc.conf")
 
 
-def finish_on_sandbox(stack, token, outcome="pass"):
-    status = subprocess.run(["curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "--max-time", "10",
-                             "--data-urlencode", "token=" + token, "--data-urlencode", "outcome=" + outcome,
-                             stack.page_url + "/reflect/finish"], capture_output=True, text=True).stdout
-    assert status == "303"
-
-
-def verify_once(stack, start, callback):
-    """A whole verification: start (303 to the sandbox page, cookie), the user passes on the page,
-    callback with the cookie (200, passed). `start` and `callback` make one request each."""
-    started = start()
-    assert started.status == 303, started.body
-    location = started.headers["location"]
-    assert location.startswith(stack.page_url + "/reflect/?token="), location
-    token = location.split("token=", 1)[1].split("&")[0]
-    cookie = started.cookies
-    finish_on_sandbox(stack, token)
-    answer = callback(token, cookie)
-    assert answer.status == 200, answer.body
-    assert answer.json()["status"] == "passed"
-    return token
-
-
 def owner(path):
     info = os.stat(path)
     return pwd.getpwuid(info.st_uid).pw_name, stat.S_IMODE(info.st_mode)
-
-
-def nginx_in_front(prefix, directory):
-    """An nginx whose only server includes the installed snippet, and its http {} the installed
-    upstreams, listening on a unix socket (no port needed); its workers run as nginx's user,
-    which must reach the handlers' sockets."""
-    (directory / "tmp").mkdir()
-    shutil.copy("/etc/nginx/fastcgi_params", directory / "fastcgi_params")
-    user = "user %s;" % NGINX_USER if AS_ROOT else ""
-    (directory / "nginx.conf").write_text("""%(user)s
-worker_processes 1;
-daemon off;
-pid %(d)s/nginx.pid;
-error_log %(d)s/error.log warn;
-events { worker_connections 64; }
-http {
-    log_format ekyc '$remote_addr "$request" $status id=$request_id';
-    access_log %(d)s/access.log ekyc;
-    client_body_temp_path %(d)s/tmp/body;
-    fastcgi_temp_path %(d)s/tmp/fastcgi;
-    proxy_temp_path %(d)s/tmp/proxy;
-    uwsgi_temp_path %(d)s/tmp/uwsgi;
-    scgi_temp_path %(d)s/tmp/scgi;
-    include %(upstreams)s;
-    server {
-        listen unix:%(d)s/http.sock;
-        include %(snippet)s;
-    }
-}
-""" % {"user": user, "d": directory, "snippet": prefix / "etc/nginx/snippets/ekyc-gate.conf",
-       "upstreams": prefix / "etc/nginx/conf.d/ekyc-gate-upstreams.conf"})
-    nginx = shutil.which("nginx") or "/usr/sbin/nginx"
-    process = subprocess.Popen([nginx, "-p", str(directory), "-c", str(directory / "nginx.conf")],
-                               stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    wait_for(lambda: (directory / "http.sock").exists() or process.poll() is not None, what="nginx's socket")
-    assert process.poll() is None, (directory / "error.log").read_text()
-    return process
-
-
-def through_nginx(directory, path, cookie=None, header=None):
-    command = ["curl", "-s", "-i", "--max-time", "10", "--unix-socket", str(directory / "http.sock"),
-               "http://localhost" + path]
-    if cookie:
-        command += ["-H", "Cookie: " + cookie]
-    if header:
-        command += ["-H", header]
-    output = subprocess.run(command, capture_output=True, check=True).stdout
-    status_line, _, rest = output.partition(b"\r\n")
-    answer = parse_cgi(rest)
-    answer.status = int(status_line.split()[1])
-    return answer
 
 
 def test_installed_socket_units_serve_behind_the_installed_snippet(stack, installation, scratch):
@@ -213,9 +136,8 @@ def test_spawn_fcgi_children_share_a_socket_nginx_owns(stack, installation, scra
 
 def cgi(prefix, name, path, query="", cookie=None, **extra):
     """The binary as a CGI program, as Apache's ScriptAlias or shared hosting run it."""
-    result = subprocess.run([binary(prefix, name), "--config", config(prefix)],
-                            env=cgi_environment(path, query, cookie=cookie, **extra), stdin=subprocess.DEVNULL,
-                            capture_output=True, timeout=30, **as_service_user())
+    result = run_cgi([binary(prefix, name), "--config", config(prefix)], path, query, process=as_service_user(),
+                     cookie=cookie, **extra)
     assert result.returncode == 0, result.stderr
     assert re.search(rb"^method=GET path=%s status=\d{3} " % path.encode(), result.stderr, re.M), result.stderr
     return parse_cgi(result.stdout)
@@ -248,20 +170,8 @@ def test_fcgiwrap_runs_the_binary_as_cgi(stack, installation, scratch):
         stop(pids)
 
 
-def listening(address):
-    host, port = address.split(":")
-    with socket.socket() as probe:
-        return probe.connect_ex((host, int(port))) == 0
-
-
-def free_loopback_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def test_listen_on_a_tcp_address_as_in_a_container(stack, installation, scratch):
-    addresses = {name: "127.0.0.1:%d" % free_loopback_port() for name in ("start", "callback")}
+    addresses = {name: "127.0.0.1:%d" % free_port() for name in ("start", "callback")}
     processes = []
     try:
         for name, address in addresses.items():
@@ -277,7 +187,7 @@ def test_listen_on_a_tcp_address_as_in_a_container(stack, installation, scratch)
                                                           cookie=cookie))
 
         # libfcgi's own client filter: with FCGI_WEB_SERVER_ADDRS set, other addresses get no answer.
-        guarded = "127.0.0.1:%d" % free_loopback_port()
+        guarded = "127.0.0.1:%d" % free_port()
         with open(scratch / "guarded.log", "ab") as log:
             processes.append(subprocess.Popen([binary(installation, "ekyc-callback"), "--config", config(installation),
                                                "--listen", guarded], stdin=subprocess.DEVNULL, stdout=log, stderr=log,
@@ -312,7 +222,7 @@ def test_a_peer_that_connects_and_says_nothing_holds_one_worker_not_the_handler(
 
 
 def callback_on_loopback(installation, scratch, workers):
-    address = "127.0.0.1:%d" % free_loopback_port()
+    address = "127.0.0.1:%d" % free_port()
     with open(scratch / "callback.log", "ab") as log:
         process = subprocess.Popen([binary(installation, "ekyc-callback"), "--config", config(installation),
                                     "--listen", address, "--workers", str(workers)],

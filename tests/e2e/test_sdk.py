@@ -1,40 +1,12 @@
 """Tencent's official Python SDK against the sandbox's API over TLS (trusting the demo CA):
 the sandbox speaks the real wire protocol, signing included."""
 
-import re
-
 import pytest
 from tencentcloud.common import credential
-from tencentcloud.common.exception.tencent_cloud_sdk_exception import TencentCloudSDKException
-from tencentcloud.common.profile.client_profile import ClientProfile
-from tencentcloud.common.profile.http_profile import HttpProfile
-from tencentcloud.faceid.v20180301 import faceid_client, models
+from tencentcloud.faceid.v20180301 import faceid_client
 
-BIZ_TOKEN = re.compile(r"^[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}$")
-
-
-def client(stack, secret_key=None):
-    # The SDK passes its own CA bundle to requests, so REQUESTS_CA_BUNDLE would be ignored;
-    # `certification` is its documented way to trust another CA.
-    profile = ClientProfile(httpProfile=HttpProfile(endpoint=stack.api_endpoint, certification=stack.ca_file))
-    cred = credential.Credential(stack.secret_id, secret_key or stack.secret_key)
-    return faceid_client.FaceidClient(cred, "ap-singapore", profile)
-
-
-def apply(faceid, stack, extra=None):
-    request = models.ApplyWebVerificationBizTokenIntlRequest()
-    request.RedirectURL = stack.redirect_url
-    request.Extra = extra
-    config = models.WebVerificationConfigIntl()
-    config.CheckMode = 3
-    request.Config = config
-    return faceid.ApplyWebVerificationBizTokenIntl(request)
-
-
-def get(faceid, token):
-    request = models.GetWebVerificationResultIntlRequest()
-    request.BizToken = token
-    return faceid.GetWebVerificationResultIntl(request)
+from flow import BIZ_TOKEN
+from tencent_sdk import apply, client, client_with, get, raises
 
 
 def test_apply_then_get_before_and_after_the_user_finishes(stack, browser):
@@ -61,18 +33,7 @@ def test_apply_then_get_before_and_after_the_user_finishes(stack, browser):
 
 
 def test_wrong_secret_key_is_a_signature_failure(stack):
-    with pytest.raises(TencentCloudSDKException) as raised:
-        apply(client(stack, secret_key="x" * len(stack.secret_key)), stack)
-    assert raised.value.get_code() == "AuthFailure.SignatureFailure"
-    assert raised.value.get_request_id()
-
-
-def client_with(stack, **profile):
-    """A client with another request method or signing, as the SDK's profiles allow."""
-    method = profile.pop("req_method", "POST")
-    http = HttpProfile(endpoint=stack.api_endpoint, certification=stack.ca_file, reqMethod=method)
-    return faceid_client.FaceidClient(credential.Credential(stack.secret_id, stack.secret_key), "ap-singapore",
-                                      ClientProfile(httpProfile=http, **profile))
+    raises("AuthFailure.SignatureFailure", lambda: apply(client(stack, secret_key="x" * len(stack.secret_key)), stack))
 
 
 @pytest.mark.parametrize("profile", [{"req_method": "GET"}, {"req_method": "GET", "signMethod": "HmacSHA256"},
@@ -95,7 +56,4 @@ def test_get_and_older_signing_work_as_on_tencent(stack, browser, profile):
 def test_older_signing_with_a_wrong_key_is_a_signature_failure(stack):
     faceid = faceid_client.FaceidClient(credential.Credential(stack.secret_id, "y" * len(stack.secret_key)), "ap-singapore",
                                         client_with(stack, req_method="GET", signMethod="HmacSHA256").profile)
-    with pytest.raises(TencentCloudSDKException) as raised:
-        get(faceid, "00000000-0000-4000-8000-000000000000")
-    assert raised.value.get_code() == "AuthFailure.SignatureFailure"
-    assert raised.value.get_request_id()
+    raises("AuthFailure.SignatureFailure", lambda: get(faceid, "00000000-0000-4000-8000-000000000000"))

@@ -2,42 +2,14 @@
 raises TencentCloudSDKException with Tencent's code and a RequestId."""
 
 import base64
-import subprocess
 import time
 
-import pytest
 from tencentcloud.common import abstract_client, credential
-from tencentcloud.common.exception.tencent_cloud_sdk_exception import TencentCloudSDKException
 from tencentcloud.faceid.v20180301 import faceid_client, models
 
-from test_sdk import apply, client, get
-
-JPEG = base64.b64decode("/9j/4AAQSkZJRgABAQEASABIAAD/2wBDAP//////////////////////////////////////////////////////////"
-                        "////////////////////////////wgALCAABAAEBAREA/8QAFBABAAAAAAAAAAAAAAAAAAAAAP/aAAgBAQABPxA=")
-
-
-def raises(code, call):
-    with pytest.raises(TencentCloudSDKException) as raised:
-        call()
-    assert raised.value.get_code() == code, raised.value
-    assert raised.value.get_request_id()
-    return raised.value
-
-
-def apply_request(stack, **fields):
-    request = models.ApplyWebVerificationBizTokenIntlRequest()
-    request.RedirectURL = stack.redirect_url
-    for name, value in fields.items():
-        setattr(request, name, value)
-    return request
-
-
-def age(stack, token, seconds):
-    """The sandbox's time travel: moves the flow `seconds` into the past."""
-    answer = subprocess.run(["curl", "--silent", "--show-error", "--cacert", stack.ca_file, "--write-out", "%{http_code}",
-                             "--output", "/dev/null", "--data", "token=%s&seconds=%d" % (token, seconds),
-                             "https://%s/sandbox/age" % stack.api_endpoint], check=True, capture_output=True, text=True)
-    assert answer.stdout == "204"
+from images import JPEG
+from sandbox import age
+from tencent_sdk import apply, apply_request, client, get, raises
 
 
 def test_unknown_secret_id(stack):

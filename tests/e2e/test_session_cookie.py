@@ -4,7 +4,7 @@ result at /ekyc/callback. Through nginx, with the real curl binary."""
 
 import re
 
-from test_flow import assert_error, callback, finish, open_page, start
+from flow import assert_error, callback, finish, open_page, set_cookie, start
 
 ISSUED = re.compile(r"^[0-9a-f]{64}\.[0-9a-f]{64}$")
 RETENTION_SECONDS = 3 * 24 * 3600
@@ -12,9 +12,7 @@ RETENTION_SECONDS = 3 * 24 * 3600
 
 def issued_cookie(answer):
     """The session value of a start answer's Set-Cookie, checked for form and lifetime."""
-    session = [cookie for cookie in answer.headers.get("set-cookie", []) if cookie.startswith("ekyc_session=")]
-    assert len(session) == 1, answer.headers.get("set-cookie")
-    name_value, *attributes = [part.strip() for part in session[0].split(";")]
+    name_value, *attributes = set_cookie(answer)
     name, _, value = name_value.partition("=")
     assert name == "ekyc_session" and ISSUED.match(value), name_value
     assert "Max-Age=%d" % RETENTION_SECONDS in attributes, attributes

@@ -5,14 +5,13 @@ they make."""
 
 import subprocess
 import time
-from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
 import links
 from installed import ROOT, clean_environment
-from test_flow import start
+from flow import start
 
 SNIPPETS = ROOT / "docs" / "snippets"
 INTERPRETERS = {"signed-link.py": "python3", "signed-link.php": "php", "signed-link.js": "node", "signed-link.sh": "sh"}
@@ -30,12 +29,12 @@ VALUES = [
 ]
 
 
-def expected_sig(kind, value, exp, key=KEY):
-    """The documented scheme (links.sign: the tests' one signer)."""
-    return links.sign(key, kind, value, exp)
+def expected_sig(kind, value, exp):
+    """The documented scheme (links.sign: the tests' one signer) with the example key."""
+    return links.sign(KEY, kind, value, exp)
 
 
-def sign(snippet, kind, value, exp, key=KEY):
+def snippet_link(snippet, kind, value, exp, key=KEY):
     result = subprocess.run([INTERPRETERS[snippet], str(SNIPPETS / snippet), kind, value, str(exp)],
                             env={**clean_environment(), "EKYC_LINK_KEY": key}, capture_output=True, text=True, timeout=30)
     assert result.returncode == 0 and not result.stderr, (snippet, result.stderr)
@@ -61,19 +60,19 @@ def test_every_snippet_file_has_an_interpreter():
 def test_snippets_agree_with_the_scheme_and_each_other(kind, value):
     path, name = ROUTES[kind]
     for snippet in INTERPRETERS:
-        link = sign(snippet, kind, value, EXP)
+        link = snippet_link(snippet, kind, value, EXP)
         assert parse(link) == (path, {name: value, "exp": str(EXP), "sig": expected_sig(kind, value, EXP)}), (snippet, link)
 
 
 def test_the_kinds_sign_differently():
     for snippet in INTERPRETERS:
-        start_sig = parse(sign(snippet, "start-link", "T", EXP))[1]["sig"]
-        read_sig = parse(sign(snippet, "result-read", "T", EXP))[1]["sig"]
+        start_sig = parse(snippet_link(snippet, "start-link", "T", EXP))[1]["sig"]
+        read_sig = parse(snippet_link(snippet, "result-read", "T", EXP))[1]["sig"]
         assert start_sig != read_sig, snippet
 
 
 def test_the_shell_snippet_percent_encodes_every_byte():
-    link = sign("signed-link.sh", "start-link", "aZ0-~ ü", EXP)
+    link = snippet_link("signed-link.sh", "start-link", "aZ0-~ ü", EXP)
     assert link.startswith("/ekyc/start?ref=%61%5a%30%2d%7e%20%c3%bc&exp=" + str(EXP) + "&"), link
 
 
@@ -87,7 +86,7 @@ def test_start_links_from_every_snippet_are_accepted(stack, browser):
     exp = int(time.time()) + 300
     for snippet in INTERPRETERS:
         ref = "order 42/ü from %s" % snippet
-        answer = browser.get(stack.site_url + sign(snippet, "start-link", ref, exp, key=stack.link_key), cookies=False)
+        answer = browser.get(stack.site_url + snippet_link(snippet, "start-link", ref, exp, key=stack.link_key), cookies=False)
         assert answer.status == 303, (snippet, answer.body)
 
 
@@ -96,6 +95,6 @@ def test_result_reads_from_every_snippet_are_accepted(stack, browser, other_brow
     exp = int(time.time()) + 300
     for snippet in INTERPRETERS:
         # No cookie: the signature alone lets the merchant's backend read.
-        answer = other_browser.get(stack.site_url + sign(snippet, "result-read", token, exp, key=stack.link_key), cookies=False)
+        answer = other_browser.get(stack.site_url + snippet_link(snippet, "result-read", token, exp, key=stack.link_key), cookies=False)
         assert answer.status == 202, (snippet, answer.body)
         assert answer.json()["token"] == token

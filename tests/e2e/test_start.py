@@ -4,26 +4,19 @@ sandbox, with the real curl binary."""
 import base64
 import json
 import subprocess
-import time
 from urllib.parse import quote
 
 import pytest
 
 from cgirun import start_as_cgi
-from test_flow import assert_error, callback, finish, open_page, start
-from links import sign
-
-# A complete 1x1 baseline JPEG (JFIF): what a phone camera sends, in miniature.
-JPEG = base64.b64decode(
-    "/9j/4AAQSkZJRgABAQEASABIAAD/2wBDAP//////////////////////////////////////////////////////////"
-    "////////////////////////////wgALCAABAAEBAREA/8QAFBABAAAAAAAAAAAAAAAAAAAAAP/aAAgBAQABPxA=")
+from flow import assert_error, callback, finish, open_page, start
+from images import JPEG
+from links import signed_query
 
 
 def signed_link(stack, ref, expires_in=300, key=None):
-    """What a merchant app computes (links.sign, purpose start-link)."""
-    exp = int(time.time()) + expires_in
-    sig = sign(key or stack.link_key, "start-link", ref, exp)
-    return "ref=%s&exp=%d&sig=%s" % (quote(ref, safe=""), exp, sig)
+    """What a merchant app computes: the query of a start link for `ref`."""
+    return signed_query(key or stack.link_key, "start-link", "ref", ref, expires_in)
 
 
 def test_signed_link_carries_ref_into_extra(stack, browser):

@@ -7,8 +7,9 @@ import subprocess
 from pathlib import Path
 
 from cgirun import config_with
-from installed import clean_environment, fastcgi_request, wait_for
-from test_run_modes import finish_on_sandbox
+from installed import clean_environment, fastcgi_request
+from polling import wait_for
+from sandbox import finish_on_sandbox
 
 
 def serve(stack, config, role, directory):
@@ -44,11 +45,10 @@ def test_a_full_store_refuses_new_verifications_but_not_results(stack, tmp_path)
         assert "store full:         yes" in text, text
 
         # The first user finishes: their result is written over their record, quota or not.
-        location = started[0].headers["location"]
-        token = location.split("token=", 1)[1].split("&")[0]
+        token = started[0].query("token")
         finish_on_sandbox(stack, token)
         result = fastcgi_request(callback_socket, "/ekyc/callback", "token=" + token,
-                                 cookie=started[0].cookies)
+                                 cookie=started[0].cookies())
         assert result.status == 200 and result.json()["status"] == "passed", result.body
     finally:
         for process in processes:

@@ -8,9 +8,9 @@ from urllib.parse import quote, urlsplit
 
 import pytest
 
+from flow import assert_error, start
 from installed import SocketUnit, fill_config, install, make_prefix, set_key
-from test_flow import assert_error, start
-from test_run_modes import nginx_in_front, through_nginx
+from nginxfront import nginx_in_front, through_nginx
 
 
 def answering(url):
@@ -82,4 +82,4 @@ def test_backslash_host_is_refused_under_a_wildcard_origin(stack, wildcard_insta
     # localhost, which *.localhost does not cover).
     good = "http://page.localhost:%d/reflect/?token=X" % port
     answer = through_nginx(wildcard_installation, "/ekyc/start?extra=" + answering(good))
-    assert answer.status == 303 and answer.headers["location"] == good
+    assert answer.status == 303 and answer.header("location") == good

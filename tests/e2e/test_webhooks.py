@@ -8,9 +8,9 @@ import subprocess
 import time
 from pathlib import Path
 
-from installed import clean_environment, wait_for
-from polling import until_final
-from test_flow import callback, finish, open_page, start
+from flow import callback, finish, open_page, start
+from installed import clean_environment
+from polling import until_final, wait_for
 from webhooks import Gate, Receiver, demo_receiver_events, event_id, signature_holds
 
 
@@ -76,7 +76,7 @@ def test_500_three_times_then_200_is_delivered_once_with_the_same_id(stack, tmp_
         assert all(gap >= 0.9 for gap in gaps), gaps
         for delivery in deliveries:
             assert signature_holds(stack.webhook_key, delivery.headers["ekyc-signature"], delivery.body)
-        wait_for(lambda: gate.events() == "no undelivered events\n", 10, "the event marked delivered")
+        gate.wait_all_delivered()
         time.sleep(3)
         assert len(receiver.of(token)) == 4, "delivered once: never sent after the 200"
     finally:
@@ -102,7 +102,7 @@ def test_a_deliverer_killed_mid_delivery_delivers_after_its_restart(stack, tmp_p
         deliveries = receiver.wait_for(token, 2)
         assert time.monotonic() - restarted < 5
         assert deliveries[1].answered == 200 and deliveries[1].headers["ekyc-event-id"] == event_id(token)
-        wait_for(lambda: gate.events() == "no undelivered events\n", 10, "the event marked delivered")
+        gate.wait_all_delivered()
     finally:
         receiver.release()
         gate.stop_deliverer()
@@ -124,7 +124,7 @@ def test_a_receiver_that_is_down_for_a_while_gets_the_event_when_it_is_back(stac
         receiver.start()
         deliveries = receiver.wait_for(token, 1, seconds=10)
         assert deliveries[0].answered == 200
-        wait_for(lambda: gate.events() == "no undelivered events\n", 10, "the event marked delivered")
+        gate.wait_all_delivered()
         assert len(receiver.of(token)) == 1
     finally:
         gate.stop_deliverer()
@@ -139,7 +139,7 @@ def test_redeliver_sends_a_delivered_event_again(stack, tmp_path):
         token = gate.finish_verification()
         gate.start_deliverer()
         receiver.wait_for(token, 1)
-        wait_for(lambda: gate.events() == "no undelivered events\n", 10, "the event marked delivered")
+        gate.wait_all_delivered()
         assert "is due now (it was delivered at" in gate.events("--redeliver", event_id(token))
         deliveries = receiver.wait_for(token, 2)
         assert deliveries[0].body == deliveries[1].body

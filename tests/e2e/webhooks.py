@@ -6,20 +6,21 @@ browser finishes it: ekyc-start and ekyc-callback run as CGI, the sandbox's page
 import hashlib
 import hmac
 import json
-import re
 import signal
-import socket
 import subprocess
 import threading
 import time
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import urlsplit, parse_qs
-from urllib.error import HTTPError
-from urllib.request import HTTPRedirectHandler, Request, build_opener, urlopen
+from urllib.request import urlopen
 
-from installed import cgi_environment, clean_environment, parse_cgi, wait_for
+from cgirun import config_with
+from installed import clean_environment, run_cgi
+from polling import until_final, wait_for
+from ports import free_port
+from responses import parse_cgi
+from sandbox import finish_on_sandbox
 
 
 def event_id(token: str) -> str:
@@ -27,11 +28,17 @@ def event_id(token: str) -> str:
     return "evt_" + hashlib.sha256(("verification-event\n" + token).encode()).hexdigest()[:32]
 
 
-def signature_holds(key: str, header: str, body: bytes, tolerance=300) -> bool:
+def signature(key: str, body: bytes, t: int) -> str:
     """README's formula: EKYC-Signature: t=UNIX,v1=hex(HMAC-SHA256(key, t + "." + body))."""
+    return "t=%d,v1=%s" % (t, hmac.new(key.encode(), b"%d." % t + body, hashlib.sha256).hexdigest())
+
+
+def signature_holds(key: str, header: str, body: bytes, tolerance=300) -> bool:
+    """Whether `header` is signature(key, body, t) for a t within `tolerance` seconds of now."""
     fields = dict(item.split("=", 1) for item in header.split(","))
-    expected = hmac.new(key.encode(), fields["t"].encode() + b"." + body, hashlib.sha256).hexdigest()
-    return hmac.compare_digest(expected, fields["v1"]) and abs(time.time() - int(fields["t"])) <= tolerance
+    t = int(fields["t"])
+    expected = signature(key, body, t).split(",v1=", 1)[1]
+    return hmac.compare_digest(expected, fields["v1"]) and abs(time.time() - t) <= tolerance
 
 
 @dataclass
@@ -65,9 +72,7 @@ class Receiver:
 
     def reserve(self):
         """Picks the port without listening on it: deliveries are refused until start()."""
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            self.port = probe.getsockname()[1]
+        self.port = free_port()
         return self
 
     def start(self):
@@ -129,14 +134,8 @@ class Gate:
         self.stack = stack
         self.directory = directory
         self.store = directory / "tokens"
-        text = Path(stack.run_dir, "ekyc.conf").read_text()
-        settings = {"store": "file:%s" % self.store, "webhook_url": receiver_url, **settings}
-        for key, value in settings.items():
-            text, count = re.subn(r"(?m)^%s = .*$" % key, "%s = %s" % (key, value), text)
-            if not count:
-                text += "%s = %s\n" % (key, value)
-        self.config = directory / "ekyc.conf"
-        self.config.write_text(text)
+        self.config = config_with(stack, directory, **{"store": "file:%s" % self.store, "webhook_url": receiver_url,
+                                                       **settings})
         self.log = directory / "deliver.log"
         self.process = None
 
@@ -144,28 +143,17 @@ class Gate:
         return str(Path(self.stack.bin_dir, "ekyc-" + role))
 
     def cgi(self, role, path, query="", cookie=None):
-        environment = cgi_environment(path, query, cookie=cookie, EKYC_CONFIG=str(self.config))
-        result = subprocess.run([self.binary(role)], env=environment, stdin=subprocess.DEVNULL,
-                                capture_output=True, timeout=30)
-        return parse_cgi(result.stdout)
+        return parse_cgi(run_cgi([self.binary(role)], path, query, cookie=cookie, EKYC_CONFIG=str(self.config)).stdout)
 
     def finish_verification(self, outcome="pass") -> str:
         """start -> the sandbox's page -> callback, until the result is final; returns the token."""
         started = self.cgi("start", "/ekyc/start")
         assert started.status == 303, started.body
-        token = parse_qs(urlsplit(started.headers["location"]).query)["token"][0]
-        request = Request(self.stack.page_url + "/reflect/finish",
-                          data=("token=%s&outcome=%s" % (token, outcome)).encode(), method="POST")
-        finished = _status(request)
-        assert finished == 303, finished
-        deadline = time.monotonic() + 15
-        while True:
-            answer = self.cgi("callback", "/ekyc/callback", "token=" + token, cookie=started.cookies)
-            if answer.status != 202:
-                assert answer.status == 200, answer.body
-                return token
-            assert time.monotonic() < deadline, "still pending"
-            time.sleep(float(answer.headers.get("retry-after", "1")))
+        token = started.query("token")
+        finish_on_sandbox(self.stack, token, outcome)
+        answer = until_final(lambda: self.cgi("callback", "/ekyc/callback", "token=" + token, cookie=started.cookies()))
+        assert answer.status == 200, answer.body
+        return token
 
     def start_deliverer(self):
         self.process = subprocess.Popen([self.binary("start"), "deliver", "--config", str(self.config)],
@@ -183,25 +171,15 @@ class Gate:
             assert self.process.wait(15) == 0
         self.process = None
 
+    def wait_all_delivered(self, seconds=10):
+        """Until `events` lists nothing undelivered: the deliverer marked every event delivered."""
+        wait_for(lambda: self.events() == "no undelivered events\n", seconds, "every event marked delivered")
+
     def events(self, *arguments) -> str:
         result = subprocess.run([self.binary("start"), "events", "--config", str(self.config), *arguments],
                                 capture_output=True, text=True, timeout=30, env=clean_environment())
         assert result.returncode == 0, result.stderr
         return result.stdout
-
-
-class _NoRedirect(HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):
-        return None
-
-
-def _status(request) -> int:
-    """The status of a request, redirects not followed."""
-    try:
-        with build_opener(_NoRedirect).open(request, timeout=10) as response:
-            return response.status
-    except HTTPError as error:
-        return error.code
 
 
 def demo_receiver_events(stack) -> dict:
