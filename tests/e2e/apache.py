@@ -9,7 +9,9 @@ import socket
 import subprocess
 from pathlib import Path
 
-from installed import ROOT, parse_cgi, wait_for
+from installed import ROOT
+from polling import wait_for
+from responses import parse_cgi
 
 APACHE = ROOT / "apache"
 MODULES = "/usr/lib/apache2/modules"
@@ -101,6 +103,4 @@ DocumentRoot %(d)s/htdocs
         status_line, _, rest = output.partition(b"\r\n")
         answer = parse_cgi(rest)
         answer.status = int(status_line.split()[1])
-        answer.set_cookies = [line.split(b":", 1)[1].strip().decode() for line in rest.split(b"\r\n\r\n")[0].split(b"\r\n")
-                              if line.lower().startswith(b"set-cookie:")]
         return answer

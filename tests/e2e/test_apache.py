@@ -8,7 +8,6 @@ import re
 import pwd
 import shutil
 import subprocess
-import time
 import uuid
 from pathlib import Path
 from urllib.parse import quote
@@ -16,9 +15,10 @@ from urllib.parse import quote
 import pytest
 
 from apache import APACHE, Apache, rendered
-from installed import ROOT, AS_ROOT, NGINX_USER, SERVICE_GROUP, SERVICE_USER, SocketUnit, install, wait_for, make_prefix, set_key, fill_config
-from test_run_modes import finish_on_sandbox
-from test_start import JPEG
+from images import JPEG
+from installed import ROOT, AS_ROOT, NGINX_USER, SERVICE_GROUP, SERVICE_USER, SocketUnit, install, make_prefix, set_key, fill_config
+from polling import until_final, wait_for
+from sandbox import finish_on_sandbox
 
 pytestmark = pytest.mark.skipif(not AS_ROOT, reason="Apache's workers and suEXEC need root to start them, as in production")
 
@@ -47,27 +47,18 @@ def scratch():
     shutil.rmtree(directory)
 
 
-def poll(fetch, seconds=15.0):
-    deadline = time.monotonic() + seconds
-    while True:
-        answer = fetch()
-        if answer.status != 202:
-            return answer
-        assert time.monotonic() < deadline, "still pending"
-        time.sleep(1)
-
-
 def whole_flow(stack, apache, base, photo_dir, status_served=True, too_large=413):
     """start → the sandbox page → callback; an 8 MB photo; a Tencent error; the request id;
     a callback without the cookie; the status page from outside."""
     started = apache.request(base + "/start")
     assert started.status == 303, (started.body, apache.log())
-    location = started.headers["location"]
+    location = started.header("location")
     assert location.startswith(stack.page_url + "/reflect/?token="), location
-    assert len(started.set_cookies) == 2 and all("; Path=%s;" % base in c for c in started.set_cookies), started.set_cookies
+    set_cookies = started.headers.get("set-cookie", [])
+    assert len(set_cookies) == 2 and all("; Path=%s;" % base in c for c in set_cookies), set_cookies
     token = location.split("token=", 1)[1].split("&")[0]
     finish_on_sandbox(stack, token)
-    done = poll(lambda: apache.request(base + "/callback?token=" + token, cookie=started.cookies))
+    done = until_final(lambda: apache.request(base + "/callback?token=" + token, cookie=started.cookies()))
     assert done.status == 200 and done.json()["status"] == "passed", done.body
 
     # Reached without its cookie: a 403 that says the cookie was not sent, not "another session".
@@ -88,7 +79,7 @@ def whole_flow(stack, apache, base, photo_dir, status_served=True, too_large=413
     # Tencent's rate limit, answered as the handler's JSON 429 with Retry-After.
     limited = apache.request(base + "/start?extra=" + quote("sandbox-fault:apply:ratelimit"))
     assert limited.status == 429 and limited.json()["error"]["code"] == "rate_limited", limited.body
-    assert limited.headers["retry-after"].isdigit()
+    assert limited.header("retry-after").isdigit()
 
     # One request, one id: Apache's UNIQUE_ID in the access log and the JSON error, whatever the client sends.
     marker = uuid.uuid4().hex
@@ -131,8 +122,8 @@ def test_mod_proxy_fcgi_to_the_socket_units(stack, installation, scratch):
         # attributes of its own becomes the widest path, never a Domain or a broken header.
         crafted = apache.request("/ekyc/start/x%3B%20Domain=evil.example")
         assert crafted.status == 303, crafted.body
-        assert [c.split("; ")[1] for c in crafted.set_cookies] == ["Path=/", "Path=/"], crafted.set_cookies
-        assert not any("domain" in c.lower() for c in crafted.set_cookies), crafted.set_cookies
+        assert [c.split("; ")[1] for c in crafted.headers.get("set-cookie", [])] == ["Path=/", "Path=/"], crafted.headers.get("set-cookie", [])
+        assert not any("domain" in c.lower() for c in crafted.headers.get("set-cookie", [])), crafted.headers.get("set-cookie", [])
     finally:
         if apache:
             apache.stop()
