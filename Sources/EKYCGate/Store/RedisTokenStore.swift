@@ -234,8 +234,10 @@ public final class RedisTokenStore: TokenStore {
             throw StoreError(call: "WAIT", path: key, errno: error.errno, detail: "\(error.description) (\(options.redacted))")
         }
         guard case .integer(let acknowledged) = reply, acknowledged >= wanted else {
+            let reached: String
+            if case .integer(let count) = reply { reached = String(count) } else { reached = "an unknown number (WAIT answered \(reply.text ?? "\(reply)"))" }
             throw StoreError(call: "WAIT", path: key, errno: 0,
-                             detail: "the \(verb) reached \(reply.text ?? "\(reply)") of the \(wanted) replicas redis_replicas asks for within redis_wait_timeout_ms (\(timeout) ms): it is on the primary only and a failover would lose it; check the replicas (redis-cli INFO replication) (\(options.redacted))")
+                             detail: "the write (\(verb)) reached \(reached) of the \(wanted) replicas redis_replicas asks for within redis_wait_timeout_ms (\(timeout) ms): it is on the primary only and a failover would lose it; check the replicas (redis-cli INFO replication) (\(options.redacted))")
         }
     }
 
