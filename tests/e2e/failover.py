@@ -7,6 +7,7 @@ import hashlib
 import http.client
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -25,6 +26,15 @@ def free_port():
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
+
+
+def substitute(text, edits):
+    """Each (pattern, replacement) of `edits` applied once; a pattern that matches nothing fails
+    the test, so the snippet the docs show and the config the test runs cannot drift apart."""
+    for pattern, replacement in edits:
+        text, count = re.subn(pattern, replacement, text)
+        assert count == 1, "the snippet no longer has %r" % pattern
+    return text
 
 
 def token_key(token):
@@ -69,16 +79,21 @@ class Cluster:
         return path
 
     def sentinel_config(self, port):
+        """docs/snippets/redis-sentinel.conf with this test's ports, passwords and shorter timeouts."""
+        snippet = (self.root / "docs" / "snippets" / "redis-sentinel.conf").read_text()
+        config = substitute(snippet, [
+            (r"(?m)^port 26379$", "port %d" % port),
+            (r"(?m)^(sentinel monitor ekyc) 10\.0\.0\.20 6379 2$", r"\1 127.0.0.1 %d 2" % self.redis_ports[0]),
+            (r"REDIS_PASSWORD", self.password),
+            (r"(?m)^requirepass SENTINEL_PASSWORD$", "requirepass " + SENTINEL_PASSWORD),
+            (r"(?m)^sentinel sentinel-pass SENTINEL_PASSWORD$", "sentinel sentinel-pass " + SENTINEL_PASSWORD),
+            (r"(?m)^(sentinel down-after-milliseconds ekyc) 5000$", r"\1 1000"),
+            (r"(?m)^(sentinel failover-timeout ekyc) 60000$", r"\1 4000"),
+            (r"(?m)^(sentinel parallel-syncs ekyc) 1$", r"\1 2"),
+        ])
+        config += "bind 127.0.0.1\ndir %s\nlogfile %s/logs/sentinel-%d.log\n" % (self.dir, self.dir, port)
         path = self.dir / ("sentinel-%d.conf" % port)
-        lines = ["bind 127.0.0.1", "port %d" % port, "dir %s" % self.dir,
-                 "logfile %s/logs/sentinel-%d.log" % (self.dir, port),
-                 "sentinel monitor %s 127.0.0.1 %d 2" % (MASTER_NAME, self.redis_ports[0]),
-                 "sentinel auth-pass %s %s" % (MASTER_NAME, self.password),
-                 "sentinel down-after-milliseconds %s 1000" % MASTER_NAME,
-                 "sentinel failover-timeout %s 4000" % MASTER_NAME,
-                 "sentinel parallel-syncs %s 2" % MASTER_NAME,
-                 "requirepass %s" % SENTINEL_PASSWORD, "sentinel sentinel-pass %s" % SENTINEL_PASSWORD]
-        path.write_text("\n".join(lines) + "\n")
+        path.write_text(config)
         path.chmod(0o600)
         return path
 
@@ -150,13 +165,14 @@ class Cluster:
         (self.dir / "sentinel.pass").write_text(SENTINEL_PASSWORD + "\n")
         (self.dir / "sentinel.pass").chmod(0o600)
         sentinels = ", ".join("127.0.0.1:%d" % port for port in self.sentinel_ports)
-        kept += ["store = redis://%s/%d" % (MASTER_NAME, DATABASE),
-                 "redis_password_file = %s/redis.pass" % self.dir,
-                 "redis_sentinels = %s" % sentinels,
-                 "redis_master_name = %s" % MASTER_NAME,
-                 "redis_sentinel_password_file = %s/sentinel.pass" % self.dir,
-                 "redis_replicas = %d" % self.redis_replicas,
-                 "redis_wait_timeout_ms = 500"]
+        snippet = (self.root / "docs" / "snippets" / "ekyc-redis-sentinel.conf").read_text()
+        kept.append(substitute(snippet, [
+            (r"(?m)^store = redis://ekyc/0$", "store = redis://ekyc/%d" % DATABASE),
+            (r"10\.0\.0\.21:26379, 10\.0\.0\.22:26379, 10\.0\.0\.23:26379", sentinels),
+            (r"/etc/ekyc/redis\.pass", "%s/redis.pass" % self.dir),
+            (r"/etc/ekyc/sentinel\.pass", "%s/sentinel.pass" % self.dir),
+            (r"(?m)^redis_replicas = 1$", "redis_replicas = %d" % self.redis_replicas),
+        ]))
         path = self.dir / "nodes" / node / "ekyc.conf"
         path.write_text("\n".join(kept) + "\n")
         path.chmod(0o600)
