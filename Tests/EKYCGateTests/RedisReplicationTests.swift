@@ -132,6 +132,24 @@ import RedisClient
         #expect(unknown.detail.contains("monitors no master named 'other'"))
     }
 
+    /// Abuse: a plain Redis given as a Sentinel answers SENTINEL with an error; it is passed over
+    /// (and moved to the end), and when it is the only one the message says what it answered.
+    @Test func aServerThatIsNoSentinelIsPassedOver() throws {
+        let primary = try RedisServer()
+        let impostor = try RedisServer()
+        let sentinel = try RedisSentinelServer(monitoring: primary)
+        let wrong = RedisAddress(host: "127.0.0.1", port: impostor.port)
+        var options = RedisOptions(host: "ekyc")
+        options.replication = RedisReplication(sentinels: [wrong, sentinel.address], masterName: "ekyc")
+        let store = RedisTokenStore(options: options)
+        try store.save(record())
+        #expect(store.sentinelOrder.withLock { $0 } == [sentinel.address, wrong])
+        options.replication.sentinels = [wrong]
+        let error = try #require(throws: StoreError.self) { try RedisTokenStore(options: options).check() }
+        #expect(error.detail.contains("no Sentinel named a reachable master"))
+        #expect(error.detail.contains("answered: ERR"))
+    }
+
     private func waitUntil(_ what: String, _ condition: () throws -> Bool) throws {
         for _ in 0..<400 {
             if (try? condition()) == true { return }

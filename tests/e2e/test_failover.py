@@ -41,6 +41,14 @@ def handler_logs(cluster):
     return "".join(path.read_text(errors="replace") for path in (cluster.dir / "logs").glob("node-*-start.out"))
 
 
+def test_deployment_doc_shows_the_tested_config_files():
+    """The Sentinel and node configs in docs/DEPLOYMENT.md are the files this test runs."""
+    root = Path(__file__).resolve().parents[2]
+    doc = (root / "docs" / "DEPLOYMENT.md").read_text()
+    for name in ("redis-sentinel.conf", "ekyc-redis-sentinel.conf"):
+        assert "```\n" + (root / "docs" / "snippets" / name).read_text() + "```\n" in doc, name
+
+
 def test_a_start_no_replica_acknowledges_is_refused(cluster):
     status, _, body = start(cluster)
     assert status == 200, body
