@@ -112,15 +112,18 @@ class Cluster:
         process.send_signal(signal.SIGKILL)
         process.wait(timeout=10)
 
-    def cli(self, port, *command, sentinel=False, stdin=None):
+    def cli(self, port, *command, sentinel=False, stdin=None, timeout=10):
+        """redis-cli's output ('' when it fails; its error output is kept in last_error)."""
         password = SENTINEL_PASSWORD if sentinel else self.password
         argv = ["redis-cli", "--no-auth-warning", "-h", "127.0.0.1", "-p", str(port), "-a", password]
         if not sentinel:
             argv += ["-n", str(DATABASE)]
         try:
-            done = subprocess.run(argv + list(command), input=stdin, capture_output=True, text=True, timeout=10)
+            done = subprocess.run(argv + list(command), input=stdin, capture_output=True, text=True, timeout=timeout)
         except subprocess.TimeoutExpired:
+            self.last_error = "redis-cli on %d: no answer within %d s" % (port, timeout)
             return ""
+        self.last_error = done.stderr.strip()
         return done.stdout.strip()
 
     def master_port(self, sentinel_port=None):
@@ -229,11 +232,15 @@ class Cluster:
         return all(process.poll() is None for name, process in self.processes.items() if name.startswith("node-"))
 
     def missing(self, tokens, port):
-        """The tokens whose record is not on the Redis at `port` (one redis-cli for all)."""
-        commands = "".join("EXISTS %s\n" % token_key(token) for token in tokens)
-        answers = self.cli(port, stdin=commands).split()
-        assert len(answers) == len(tokens), answers[:5]
-        return [token for token, answer in zip(tokens, answers) if answer != "1"]
+        """The tokens whose record is not on the Redis at `port` (EXISTS, 500 to a redis-cli)."""
+        lost = []
+        for first in range(0, len(tokens), 500):
+            batch = tokens[first:first + 500]
+            commands = "".join("EXISTS %s\n" % token_key(token) for token in batch)
+            answers = self.cli(port, stdin=commands, timeout=60).split()
+            assert len(answers) == len(batch), (port, answers[:5], self.last_error)
+            lost += [token for token, answer in zip(batch, answers) if answer != "1"]
+        return lost
 
     @staticmethod
     def wait(condition, seconds, what):

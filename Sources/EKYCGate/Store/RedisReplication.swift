@@ -32,7 +32,7 @@ public struct RedisReplication: Sendable, Equatable {
 }
 
 /// A `host:port` of a Redis or a Sentinel; an IPv6 host in brackets.
-public struct RedisAddress: Sendable, Equatable, CustomStringConvertible {
+public struct RedisAddress: Sendable, Hashable, CustomStringConvertible {
     public var host: String
     public var port: Int
 

@@ -12,10 +12,17 @@ extension RedisTokenStore {
         let order = sentinelOrder.withLock { $0 }
         var failures: [String] = []
         var lastError: StoreError?
+        // During a failover every Sentinel may still name the dead master: try it once, not
+        // once per Sentinel (each try can cost redis_connect_timeout_ms).
+        var refused: [RedisAddress: StoreError] = [:]
         for sentinel in order {
             do throws(StoreError) {
                 let address = try askSentinel(sentinel)
-                return try connectChecked(address, namedBy: sentinel)
+                if let known = refused[address] { throw known }
+                do throws(StoreError) { return try connectChecked(address, namedBy: sentinel) } catch {
+                    refused[address] = error
+                    throw error
+                }
             } catch {
                 failures.append("\(sentinel): \(error.detail)")
                 lastError = error
