@@ -22,6 +22,10 @@ import RedisClient
 /// connection that broke while idle (Redis restarted) is retried once on a new connection,
 /// which is safe because GET and the write-once script are idempotent. Every failure is a
 /// `StoreError`, which the handlers answer with 503 and `Retry-After`.
+///
+/// With `RedisReplication` set, the address comes from the Sentinels (`+Sentinel`), a `READONLY`
+/// answer (a demoted master) sends the call to the new master once, and each write the store
+/// promises durable waits for `redis_replicas` replicas (`WAIT`) before it counts as done.
 public final class RedisTokenStore: TokenStore {
     public static let keyPrefix = "ekyc:token:"
 
