@@ -79,8 +79,8 @@ class Cluster:
         return path
 
     def sentinel_config(self, port):
-        """docs/snippets/redis-sentinel.conf with this test's ports, passwords and shorter timeouts."""
-        snippet = (self.root / "docs" / "snippets" / "redis-sentinel.conf").read_text()
+        """docs/config/redis-sentinel.conf with this test's ports, passwords and shorter timeouts."""
+        snippet = (self.root / "docs" / "config" / "redis-sentinel.conf").read_text()
         config = substitute(snippet, [
             (r"(?m)^port 26379$", "port %d" % port),
             (r"(?m)^(sentinel monitor ekyc) 10\.0\.0\.20 6379 2$", r"\1 127.0.0.1 %d 2" % self.redis_ports[0]),
@@ -168,7 +168,7 @@ class Cluster:
         (self.dir / "sentinel.pass").write_text(SENTINEL_PASSWORD + "\n")
         (self.dir / "sentinel.pass").chmod(0o600)
         sentinels = ", ".join("127.0.0.1:%d" % port for port in self.sentinel_ports)
-        snippet = (self.root / "docs" / "snippets" / "ekyc-redis-sentinel.conf").read_text()
+        snippet = (self.root / "docs" / "config" / "ekyc-redis-sentinel.conf").read_text()
         kept.append(substitute(snippet, [
             (r"(?m)^store = redis://ekyc/0$", "store = redis://ekyc/%d" % DATABASE),
             (r"10\.0\.0\.21:26379, 10\.0\.0\.22:26379, 10\.0\.0\.23:26379", sentinels),

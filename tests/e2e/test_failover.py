@@ -46,7 +46,7 @@ def test_deployment_doc_shows_the_tested_config_files():
     root = Path(__file__).resolve().parents[2]
     doc = (root / "docs" / "DEPLOYMENT.md").read_text()
     for name in ("redis-sentinel.conf", "ekyc-redis-sentinel.conf"):
-        assert "```\n" + (root / "docs" / "snippets" / name).read_text() + "```\n" in doc, name
+        assert "```\n" + (root / "docs" / "config" / name).read_text() + "```\n" in doc, name
 
 
 def test_a_start_no_replica_acknowledges_is_refused(cluster):
