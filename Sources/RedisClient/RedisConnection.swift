@@ -38,6 +38,13 @@ public final class RedisConnection {
 
     deinit { redisFree(context) }
 
+    /// Changes how long later commands wait for their reply (`WAIT` needs its own timeout plus
+    /// the round trip). False when the socket refused the option.
+    @discardableResult
+    public func setCommandTimeout(milliseconds: Int) -> Bool {
+        ekyc_redis_set_timeout(context, milliseconds) == REDIS_OK
+    }
+
     /// Sends one command and waits for its reply. An error *reply* is returned as `.error`;
     /// only a command that got no reply throws.
     public func command(_ arguments: [[UInt8]]) throws(RedisError) -> RedisReply {

@@ -16,4 +16,8 @@ public enum RedisReply: Sendable, Equatable {
         default: nil
         }
     }
+
+    public var isError: Bool {
+        if case .error = self { true } else { false }
+    }
 }

@@ -11,13 +11,16 @@ final class RedisServer: @unchecked Sendable {
     let port: Int
     let directory: String
     let password: String?
+    /// More redis-server options, e.g. `--replicaof 127.0.0.1 PORT`.
+    let extraArguments: [String]
     private var process: Process?
 
-    init(password: String? = nil) throws {
+    init(password: String? = nil, extraArguments: [String] = []) throws {
         directory = NSTemporaryDirectory() + "ekyc-redis-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         port = try Self.freePort()
         self.password = password
+        self.extraArguments = extraArguments
         try start()
     }
 
@@ -35,8 +38,8 @@ final class RedisServer: @unchecked Sendable {
         process.executableURL = URL(fileURLWithPath: Self.executable)
         var arguments = ["--bind", "127.0.0.1", "--port", String(port), "--dir", directory, "--save", "",
                          "--appendonly", "yes", "--appendfsync", "always", "--logfile", directory + "/redis.log"]
-        if let password { arguments += ["--requirepass", password] }
-        process.arguments = arguments
+        if let password { arguments += ["--requirepass", password, "--masterauth", password] }
+        process.arguments = arguments + extraArguments
         process.standardInput = FileHandle.nullDevice
         process.standardOutput = FileHandle.nullDevice
         try process.run()

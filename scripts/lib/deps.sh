@@ -10,8 +10,9 @@
 # the browser test drives (Debian's, so nothing is downloaded at test time), and the small
 # fonts-wqy-microhei lets it render the Chinese page instead of empty boxes in its screenshots.
 # libfcgi-bin (cgi-fcgi), spawn-fcgi and fcgiwrap are the everyday FastCGI tools the install tests
-# run the handlers under; libhiredis-dev is the C client of the Redis token store and redis-server
-# the Redis the tests start on a loopback port of their own. php-cli and nodejs run the README's
+# run the handlers under; libhiredis-dev is the C client of the Redis token store, redis-server
+# the Redis the tests start on a loopback port of their own and redis-sentinel the Sentinels of
+# the failover test (tests/e2e/test_failover.py). php-cli and nodejs run the README's
 # link-signing and webhook-verifying snippets (docs/snippets/) in the tests, as a merchant's app
 # and backend would. apache2, libapache2-mod-fcgid and apache2-suexec-pristine are the Apache the
 # tests run the handlers under in the four setups of docs/OPERATIONS.md (mod_proxy_fcgi, mod_fcgid
@@ -21,7 +22,7 @@
 # services stay stopped (policy-rc.d, below).
 DEPS_APT_PACKAGES=(nginx libfcgi-dev libcurl4-openssl-dev libssl-dev pkg-config curl openssl ca-certificates python3-venv
                    chromium chromium-driver fonts-wqy-microhei libfcgi-bin spawn-fcgi fcgiwrap
-                   libhiredis-dev redis-server php-cli nodejs apache2 libapache2-mod-fcgid apache2-suexec-pristine)
+                   libhiredis-dev redis-server redis-sentinel php-cli nodejs apache2 libapache2-mod-fcgid apache2-suexec-pristine)
 
 # PyPI packages for tests/e2e: Tencent's official SDK (to check the sandbox speaks the real API),
 # pytest, and selenium (to drive chromium through chromium-driver).

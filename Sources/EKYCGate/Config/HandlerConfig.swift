@@ -62,6 +62,7 @@ public struct HandlerConfig: Sendable {
         "browser_images", "start_url",
     ]).union(WebVerificationConfig.configKeys).union(Limits.configKeys)
         .union(ReconcileSettings.configKeys).union(Webhooks.configKeys).union(CookiePath.configKeys)
+        .union(RedisReplication.configKeys)
 
     public init(file: ConfigFile, environment: [String: String]) throws(ConfigError) {
         try file.rejectUnknownKeys(Self.knownKeys)
@@ -114,7 +115,7 @@ public struct HandlerConfig: Sendable {
                 throw ConfigError("\(file.origin(of: "store")): store must be file:/absolute/path (e.g. file:/var/lib/ekyc/tokens) or redis://host:port/db")
             }
             storeDirectory = store
-            for key in ["redis_password_file", "redis_connect_timeout_ms", "redis_timeout_ms"] where file.optionalString(key) != nil {
+            for key in ["redis_password_file", "redis_connect_timeout_ms", "redis_timeout_ms"] + RedisReplication.configKeys.sorted() where file.optionalString(key) != nil {
                 throw ConfigError("\(file.origin(of: key)): \(key) applies only to store = redis://…; the store here is a directory")
             }
         }

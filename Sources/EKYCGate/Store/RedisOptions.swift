@@ -9,6 +9,8 @@ public struct RedisOptions: Sendable, Equatable {
     public var password: String?
     public var connectTimeoutMilliseconds: Int
     public var commandTimeoutMilliseconds: Int
+    /// Replicas a write waits for, and the Sentinels that name the primary (none by default).
+    public var replication = RedisReplication()
 
     public init(host: String, port: Int = 6379, database: Int = 0, username: String? = nil, password: String? = nil,
                 connectTimeoutMilliseconds: Int = 500, commandTimeoutMilliseconds: Int = 1_000) {
@@ -24,6 +26,10 @@ public struct RedisOptions: Sendable, Equatable {
     /// The URL without its password, for messages and logs.
     public var redacted: String {
         let user = username.map { "\($0):***@" } ?? (password != nil ? ":***@" : "")
+        if replication.usesSentinels {
+            let sentinels = replication.sentinels.map(\.description).joined(separator: ",")
+            return "redis://\(user)\(replication.masterName ?? "?")/\(database) (master named by sentinels \(sentinels))"
+        }
         let hostPart = host.contains(":") ? "[\(host)]" : host
         return "redis://\(user)\(hostPart):\(port)/\(database)"
     }

@@ -46,7 +46,7 @@ extension RedisTokenStore: DeliveryQueue {
         let key = Self.eventKey(event.id)
         let seconds = event.keepUntil - clock()
         guard seconds > 0 else { return false }
-        let reply = try script(Self.enqueueScript, key: key,
+        let reply = try script(Self.enqueueScript, key: key, durable: true,
                                [try Self.encode(event, key), Array(String(seconds).utf8), Self.score(event), Array(event.id.utf8)])
         return reply == .integer(1)
     }
@@ -110,8 +110,10 @@ extension RedisTokenStore: DeliveryQueue {
         return items.compactMap(\.text)
     }
 
-    private func script(_ source: String, key: String, _ arguments: [[UInt8]]) throws(StoreError) -> RedisReply {
-        let reply = try run(key: key) { _ in
+    /// A `durable` script (the enqueue) is acknowledged once the replicas have it; an update
+    /// lost in a failover only repeats a delivery, which the receiver must accept anyway.
+    private func script(_ source: String, key: String, durable: Bool = false, _ arguments: [[UInt8]]) throws(StoreError) -> RedisReply {
+        let reply = try run(key: key, durable: durable) { _ in
             [Array("EVAL".utf8), Array(source.utf8), Array("2".utf8), Array(key.utf8), Array(Self.pendingEventsKey.utf8)] + arguments
         }
         if case .error(let message) = reply {

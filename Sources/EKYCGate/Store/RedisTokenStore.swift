@@ -22,6 +22,10 @@ import RedisClient
 /// connection that broke while idle (Redis restarted) is retried once on a new connection,
 /// which is safe because GET and the write-once script are idempotent. Every failure is a
 /// `StoreError`, which the handlers answer with 503 and `Retry-After`.
+///
+/// With `RedisReplication` set, the address comes from the Sentinels (`+Sentinel`), a `READONLY`
+/// answer (a demoted master) sends the call to the new master once, and each write the store
+/// promises durable waits for `redis_replicas` replicas (`WAIT`) before it counts as done.
 public final class RedisTokenStore: TokenStore {
     public static let keyPrefix = "ekyc:token:"
 
@@ -52,6 +56,8 @@ public final class RedisTokenStore: TokenStore {
     public let quota: StoreQuota
     let clock: @Sendable () -> Int64
     private let session = Mutex<Session?>(nil)
+    /// The Sentinels in the order they are asked: one that failed moves to the end.
+    let sentinelOrder: Mutex<[RedisAddress]>
 
     /// A live connection and the SHA-1 Redis gave the write-once script on it (`SCRIPT LOAD`).
     final class Session {
@@ -68,6 +74,7 @@ public final class RedisTokenStore: TokenStore {
         self.options = options
         self.quota = quota
         self.clock = clock
+        sentinelOrder = Mutex(options.replication.sentinels)
     }
 
     public static func key(for token: String) -> String { keyPrefix + SHA256.hexHash(token) }
@@ -83,10 +90,10 @@ public final class RedisTokenStore: TokenStore {
         }
         let arguments = [Array(key.utf8), json, Array(String(seconds).utf8), Array(record.status.rawValue.utf8),
                          Array(String(quota.maxRecords ?? 0).utf8), Array(String(quota.maxBytes ?? 0).utf8)]
-        var reply = try run(key: key) { [Array("EVALSHA".utf8), $0.scriptSHA, Array("1".utf8)] + arguments }
+        var reply = try run(key: key, durable: true) { [Array("EVALSHA".utf8), $0.scriptSHA, Array("1".utf8)] + arguments }
         // The script cache was flushed (SCRIPT FLUSH, a failover to a fresh replica): send it whole.
         if case .error(let message) = reply, message.hasPrefix("NOSCRIPT") {
-            reply = try run(key: key) { _ in [Array("EVAL".utf8), Array(Self.writeOnceScript.utf8), Array("1".utf8)] + arguments }
+            reply = try run(key: key, durable: true) { _ in [Array("EVAL".utf8), Array(Self.writeOnceScript.utf8), Array("1".utf8)] + arguments }
         }
         switch reply {
         case .integer(0), .integer(1): return
@@ -104,7 +111,7 @@ public final class RedisTokenStore: TokenStore {
         do { json = Array(try JSONEncoder().encode(record)) } catch {
             throw StoreError(call: "encode", path: key, errno: 0, detail: "\(error)")
         }
-        let reply = try run(key: key) { _ in
+        let reply = try run(key: key, durable: true) { _ in
             [Array("SET".utf8), Array(key.utf8), json, Array("NX".utf8), Array("EX".utf8), Array(String(seconds).utf8)]
         }
         switch reply {
@@ -168,9 +175,12 @@ public final class RedisTokenStore: TokenStore {
     }
 
     /// Runs one command on this instance's connection, connecting first when there is none.
-    func run(key: String, _ command: (Session) -> [[UInt8]]) throws(StoreError) -> RedisReply {
+    /// A `durable` write is acknowledged only once `redis_replicas` replicas have it (`WAIT` on
+    /// the same connection, right after it); see `waitForReplicas`.
+    func run(key: String, durable: Bool = false, _ command: (Session) -> [[UInt8]]) throws(StoreError) -> RedisReply {
         try session.withLock { (current: inout Session?) throws(StoreError) -> RedisReply in
             var reused = current != nil
+            var askedAgain = false
             while true {
                 let live: Session
                 if let current { live = current } else {
@@ -179,35 +189,75 @@ public final class RedisTokenStore: TokenStore {
                     reused = false
                 }
                 let arguments = command(live)
+                let verb = String(decoding: arguments.first ?? [], as: UTF8.self)
+                let reply: RedisReply
                 do throws(RedisError) {
-                    return try live.connection.command(arguments)
+                    reply = try live.connection.command(arguments)
                 } catch {
                     current = nil
                     if reused && error.kind == .connectionLost {
                         reused = false
                         continue
                     }
-                    let verb = String(decoding: arguments.first ?? [], as: UTF8.self)
                     throw StoreError(call: verb, path: key, errno: error.errno, detail: "\(error.description) (\(options.redacted))")
                 }
+                // A master demoted by a failover refuses writes: the write did not happen, so
+                // connecting again (asking the Sentinels for the new master) and repeating it is safe.
+                if case .error(let message) = reply, message.hasPrefix("READONLY") {
+                    current = nil
+                    if !askedAgain {
+                        askedAgain = true
+                        reused = false
+                        continue
+                    }
+                    return reply
+                }
+                if durable, options.replication.replicas > 0, !reply.isError {
+                    do throws(StoreError) { try waitForReplicas(live, key: key, after: verb) } catch {
+                        current = nil
+                        throw error
+                    }
+                }
+                return reply
             }
+        }
+    }
+
+    /// `WAIT redis_replicas redis_wait_timeout_ms` after a write: it returns once that many
+    /// replicas have every write this connection made, or when the timeout passes. Short of the
+    /// count the write is still on the primary (WAIT cannot undo it) but would be lost if the
+    /// primary failed now, so the caller is told it failed and answers 503: a client that retries
+    /// gets a new record once the replicas are back.
+    private func waitForReplicas(_ live: Session, key: String, after verb: String) throws(StoreError) {
+        let wanted = options.replication.replicas
+        let timeout = options.replication.waitTimeoutMilliseconds
+        live.connection.setCommandTimeout(milliseconds: timeout + options.commandTimeoutMilliseconds)
+        defer { live.connection.setCommandTimeout(milliseconds: options.commandTimeoutMilliseconds) }
+        let reply: RedisReply
+        do { reply = try live.connection.command("WAIT", String(wanted), String(timeout)) } catch {
+            throw StoreError(call: "WAIT", path: key, errno: error.errno, detail: "\(error.description) (\(options.redacted))")
+        }
+        guard case .integer(let acknowledged) = reply, acknowledged >= wanted else {
+            let reached: String
+            if case .integer(let count) = reply { reached = String(count) } else { reached = "an unknown number (WAIT answered \(reply.text ?? "\(reply)"))" }
+            throw StoreError(call: "WAIT", path: key, errno: 0,
+                             detail: "the write (\(verb)) reached \(reached) of the \(wanted) replicas redis_replicas asks for within redis_wait_timeout_ms (\(timeout) ms): it is on the primary only and a failover would lose it; check the replicas (redis-cli INFO replication) (\(options.redacted))")
         }
     }
 
     private func connect() throws(StoreError) -> Session {
         let connection: RedisConnection
-        do {
-            connection = try RedisConnection(host: options.host, port: options.port,
-                                             connectTimeoutMilliseconds: options.connectTimeoutMilliseconds,
-                                             commandTimeoutMilliseconds: options.commandTimeoutMilliseconds)
-        } catch {
-            throw StoreError(call: "connect", path: options.redacted, errno: error.errno, detail: error.description)
-        }
-        if let password = options.password {
-            var auth = [Array("AUTH".utf8)]
-            if let user = options.username { auth.append(Array(user.utf8)) }
-            auth.append(Array(password.utf8))
-            try expectOK(connection, auth, call: "AUTH", fix: "check the password in the store URL or redis_password_file")
+        if options.replication.usesSentinels {
+            connection = try connectToMaster()
+        } else {
+            do {
+                connection = try RedisConnection(host: options.host, port: options.port,
+                                                 connectTimeoutMilliseconds: options.connectTimeoutMilliseconds,
+                                                 commandTimeoutMilliseconds: options.commandTimeoutMilliseconds)
+            } catch {
+                throw StoreError(call: "connect", path: options.redacted, errno: error.errno, detail: error.description)
+            }
+            try authenticate(connection)
         }
         if options.database != 0 {
             try expectOK(connection, [Array("SELECT".utf8), Array(String(options.database).utf8)], call: "SELECT",
@@ -224,7 +274,16 @@ public final class RedisTokenStore: TokenStore {
         return Session(connection: connection, scriptSHA: sha)
     }
 
-    private func expectOK(_ connection: RedisConnection, _ arguments: [[UInt8]], call: String, fix: String) throws(StoreError) {
+    /// AUTH with the store's password, when it has one.
+    func authenticate(_ connection: RedisConnection) throws(StoreError) {
+        guard let password = options.password else { return }
+        var auth = [Array("AUTH".utf8)]
+        if let user = options.username { auth.append(Array(user.utf8)) }
+        auth.append(Array(password.utf8))
+        try expectOK(connection, auth, call: "AUTH", fix: "check the password in the store URL or redis_password_file")
+    }
+
+    func expectOK(_ connection: RedisConnection, _ arguments: [[UInt8]], call: String, fix: String) throws(StoreError) {
         let reply: RedisReply
         do { reply = try connection.command(arguments) } catch {
             throw StoreError(call: call, path: options.redacted, errno: error.errno, detail: error.description)
