@@ -71,13 +71,22 @@ def test_a_start_no_replica_acknowledges_is_refused(cluster):
     assert status == 200, body
 
 
+def settled_master(cluster, when):
+    """The master once every replica follows it and every Sentinel agrees. Asked again on each
+    try: on a loaded machine the Sentinels may fail over once more on their own (a master that
+    answers no PING for down-after-milliseconds is down to them), which is their job, not a loss."""
+    settled = []
+    cluster.wait(lambda: cluster.replicas_ready(master := cluster.master_port()) and not settled.append(master), 90,
+                 "replicas in sync " + when)
+    return settled[-1]
+
+
 def test_primary_killed_under_load_loses_no_acknowledged_start(cluster, stack):
     kills = int(os.environ.get("EKYC_FAILOVER_KILLS", "1"))
     rounds = []
     with Load(cluster.url) as load:
         for number in range(1, kills + 1):
-            master = cluster.master_port()
-            cluster.wait(lambda: cluster.replicas_ready(master), 90, "replicas in sync before kill %d" % number)
+            master = settled_master(cluster, "before kill %d" % number)
             time.sleep(1.0)
             killed_at = time.monotonic()
             cluster.kill_redis(master)
@@ -93,8 +102,7 @@ def test_primary_killed_under_load_loses_no_acknowledged_start(cluster, stack):
                            "failover_s": round(promoted_at - killed_at, 2), "recovery_s": round(recovered_at - killed_at, 2)})
             print("failover: kill %(kill)d of :%(killed)d, :%(promoted)d promoted after %(failover_s).2f s, "
                   "first acknowledged start after %(recovery_s).2f s" % rounds[-1])
-        master = cluster.master_port()
-        cluster.wait(lambda: cluster.replicas_ready(master), 90, "replicas in sync after the last kill")
+        master = settled_master(cluster, "after the last kill")
         time.sleep(1.0)
 
     answers = load.answers
