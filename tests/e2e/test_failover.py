@@ -75,10 +75,14 @@ def settled_master(cluster, when):
     """The master once every replica follows it and every Sentinel agrees. Asked again on each
     try: on a loaded machine the Sentinels may fail over once more on their own (a master that
     answers no PING for down-after-milliseconds is down to them), which is their job, not a loss."""
-    settled = []
-    cluster.wait(lambda: cluster.replicas_ready(master := cluster.master_port()) and not settled.append(master), 90,
-                 "replicas in sync " + when)
-    return settled[-1]
+    asked = {}
+
+    def settled():
+        asked["master"] = cluster.master_port()
+        return cluster.replicas_ready(asked["master"])
+
+    cluster.wait(settled, 90, "replicas in sync " + when)
+    return asked["master"]
 
 
 def test_primary_killed_under_load_loses_no_acknowledged_start(cluster, stack):
