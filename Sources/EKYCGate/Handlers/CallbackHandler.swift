@@ -264,7 +264,7 @@ public struct CallbackHandler {
             ("compareErrorCode", .optional(detail.compareErrorCode)),
             ("compareErrorMsg", .optional(detail.compareErrorMsg)),
             ("similarity", .optional(detail.similarity)),
-            ("at", .optional(detail.reqTimestamp.map { WallClock.iso8601(seconds: Int64($0 / 1000)) })),
+            ("at", .optional(detail.reqTimestamp.map { UTCDate.iso8601(Int64($0 / 1000)) })),
         ])
     }
 }

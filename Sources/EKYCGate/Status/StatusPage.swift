@@ -42,7 +42,7 @@ public struct StatusPage: Sendable {
     static func text(_ s: Metrics.Snapshot) -> String {
         var out = """
         role:               \(s.role)
-        start time:         \(WallClock.iso8601(seconds: s.startedAt))
+        start time:         \(UTCDate.iso8601(s.startedAt))
         uptime seconds:     \(s.now - s.startedAt)
         workers:            \(s.workers)
         busy workers:       \(s.busy)
@@ -63,7 +63,7 @@ public struct StatusPage: Sendable {
     static func json(_ s: Metrics.Snapshot) -> JSONValue {
         .object([
             ("role", .string(s.role)),
-            ("startTime", .string(WallClock.iso8601(seconds: s.startedAt))),
+            ("startTime", .string(UTCDate.iso8601(s.startedAt))),
             ("uptimeSeconds", .integer(s.now - s.startedAt)),
             ("workers", .integer(Int64(s.workers))),
             ("busyWorkers", .integer(Int64(s.busy))),
