@@ -81,7 +81,7 @@ do throws(ConfigError) {
     }
     var file = try ConfigFile.load(path: path)
     file.applyEnvironment(env, knownKeys: SandboxConfig.keys, prefix: "EKYC_SANDBOX_")
-    config = try SandboxConfig(file, environment: env)
+    config = try SandboxConfig(file, environment: env, files: try ReferencedFiles.load(for: file))
     // Room for an 8 MB base64 image plus the rest of the JSON.
     options = try ServeArguments.serveOptions(arguments, defaults: ServeOptions(workers: config.workers, maxBodyBytes: 10 << 20),
                                               workers: 1...256)

@@ -83,12 +83,13 @@ public enum HandlerMain {
         let runtime: HandlerRuntime
         let serve: ServeOptions
         do throws(ConfigError) {
-            let (config, _) = try HandlerRuntime.load(path: path, environment: environment)
+            let (config, stores) = try HandlerRuntime.load(path: path, environment: environment)
             serve = try ServeArguments.serveOptions(
                 arguments, defaults: ServeOptions(workers: config.workers, maxBodyBytes: config.maxBodyBytes,
                                                   bodyMemoryLimit: config.bodyMemoryLimit),
                 workers: 1...1024)
-            runtime = try HandlerRuntime(role: role, configPath: path, environment: environment, workers: serve.workers)
+            runtime = HandlerRuntime(role: role, configPath: path, environment: environment, workers: serve.workers,
+                                     config: config, stores: stores)
         } catch {
             return fail(role, error.description)
         }

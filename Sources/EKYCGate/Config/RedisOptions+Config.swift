@@ -1,11 +1,8 @@
-#if canImport(Glibc)
-import Glibc
-#endif
-
 extension RedisOptions {
-    /// `store = redis://…` with `redis_password_file`, `redis_connect_timeout_ms` and
-    /// `redis_timeout_ms`, each checked with a message that names the key.
-    init(config file: ConfigFile, url: String) throws(ConfigError) {
+    /// `store = redis://…` with `redis_password_file` (read by `ReferencedFiles.load`),
+    /// `redis_connect_timeout_ms` and `redis_timeout_ms`, each checked with a message that
+    /// names the key.
+    init(config file: ConfigFile, url: String, files: ReferencedFiles) throws(ConfigError) {
         do { try self.init(url: url) } catch {
             throw ConfigError("\(file.origin(of: "store")): store: \(error.message)")
         }
@@ -13,7 +10,10 @@ extension RedisOptions {
             guard password == nil else {
                 throw ConfigError("\(file.origin(of: "redis_password_file")): the password is given twice, in the store URL and in redis_password_file; keep the file")
             }
-            password = try Self.readPasswordFile(path, origin: file.origin(of: "redis_password_file"))
+            guard let text = files.redisPasswordFile else {
+                throw ConfigError("\(file.origin(of: "redis_password_file")): redis_password_file \(path) was not read; load the config with HandlerConfig.load")
+            }
+            password = try Self.password(fromFile: text, path: path, origin: file.origin(of: "redis_password_file"))
         }
         if let username, password == nil {
             throw ConfigError("\(file.origin(of: "store")): the Redis user '\(username)' needs a password: redis://\(username):PASSWORD@… or redis_password_file")
@@ -22,21 +22,9 @@ extension RedisOptions {
         commandTimeoutMilliseconds = try file.int("redis_timeout_ms", default: 1_000, range: 10...30_000)
     }
 
-    /// The password alone on the file's first line (as `requirepass` takes it), in a file other
-    /// users cannot read.
-    static func readPasswordFile(_ path: String, origin: String) throws(ConfigError) -> String {
-        var info = stat()
-        guard stat(path, &info) == 0 else {
-            throw ConfigError("\(origin): cannot read redis_password_file \(path): \(String(cString: strerror(errno)))")
-        }
-        if info.st_mode & S_IROTH != 0 || info.st_mode & S_IWOTH != 0 {
-            throw ConfigError("redis_password_file \(path) is readable by other users; run: chmod 600 \(path)")
-        }
-        let bytes: [UInt8]
-        do { bytes = try FileReading.bytes(atPath: path, limit: 4096) } catch {
-            throw ConfigError("\(origin): cannot read redis_password_file \(path): \(error.reason)")
-        }
-        let line = String(decoding: bytes, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).first ?? ""
+    /// The password alone on the file's first line, as `requirepass` takes it.
+    static func password(fromFile text: String, path: String, origin: String) throws(ConfigError) -> String {
+        let line = text.split(separator: "\n", omittingEmptySubsequences: false).first ?? ""
         let password = String(line).trimmed()
         guard !password.isEmpty else {
             throw ConfigError("\(origin): redis_password_file \(path) is empty; put the Redis password on its first line")
