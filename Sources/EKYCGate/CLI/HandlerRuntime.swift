@@ -44,7 +44,7 @@ public final class HandlerRuntime: Sendable {
     /// Reads and checks the config file and opens its store.
     public static func load(path: String, environment: [String: String]) throws(ConfigError) -> (HandlerConfig, TokenStores) {
         let config = try HandlerConfig.load(path: path, environment: environment)
-        return (config, try TokenStores.open(config))
+        return (config, try TokenStores.open(config, log: RequestLog.write))
     }
 
     /// SIGHUP: a new generation when the file is valid; otherwise the old one stays.

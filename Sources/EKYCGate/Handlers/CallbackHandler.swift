@@ -232,7 +232,7 @@ public struct CallbackHandler {
     static func detailFields(_ record: TokenRecord, live: GetResultResponse? = nil) -> [(String, JSONValue)] {
         let stored = record.result
         return [
-            ("attempts", .array((stored?.attempts ?? live?.verificationDetailList ?? []).map(attemptJSON))),
+            ("attempts", .array((stored?.attempts ?? live?.verificationDetailList?.map(StoredAttempt.init) ?? []).map(attemptJSON))),
             ("requestId", .optional(stored?.requestId ?? live?.requestId)),
         ]
     }
@@ -253,7 +253,7 @@ public struct CallbackHandler {
         ])
     }
 
-    static func attemptJSON(_ detail: VerificationDetail) -> JSONValue {
+    static func attemptJSON(_ detail: StoredAttempt) -> JSONValue {
         .object([
             ("seq", .optional(detail.seq)),
             ("errorCode", .optional(detail.errorCode)),

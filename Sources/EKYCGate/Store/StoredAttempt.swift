@@ -1,0 +1,45 @@
+/// One attempt of the user as the store keeps it: the store's own record, so Tencent's API
+/// model can change without changing what is on disk. Its JSON keys are the ones the store has
+/// always written (Tencent's names), so existing records still read.
+public struct StoredAttempt: Codable, Sendable, Equatable {
+    public var errorCode: Int64?
+    public var errorMsg: String?
+    public var livenessErrorCode: Int64?
+    public var livenessErrorMsg: String?
+    public var compareErrorCode: Int64?
+    public var compareErrorMsg: String?
+    /// Milliseconds since the epoch.
+    public var reqTimestamp: UInt64?
+    public var similarity: Double?
+    public var seq: String?
+    public var livenessInfoTag: [String]?
+
+    public init(errorCode: Int64? = nil, errorMsg: String? = nil, livenessErrorCode: Int64? = nil,
+                livenessErrorMsg: String? = nil, compareErrorCode: Int64? = nil, compareErrorMsg: String? = nil,
+                reqTimestamp: UInt64? = nil, similarity: Double? = nil, seq: String? = nil, livenessInfoTag: [String]? = nil) {
+        self.errorCode = errorCode
+        self.errorMsg = errorMsg
+        self.livenessErrorCode = livenessErrorCode
+        self.livenessErrorMsg = livenessErrorMsg
+        self.compareErrorCode = compareErrorCode
+        self.compareErrorMsg = compareErrorMsg
+        self.reqTimestamp = reqTimestamp
+        self.similarity = similarity
+        self.seq = seq
+        self.livenessInfoTag = livenessInfoTag
+    }
+
+    /// The on-disk names: do not change them, or records already stored stop reading.
+    enum CodingKeys: String, CodingKey {
+        case errorCode = "ErrorCode"
+        case errorMsg = "ErrorMsg"
+        case livenessErrorCode = "LivenessErrorCode"
+        case livenessErrorMsg = "LivenessErrorMsg"
+        case compareErrorCode = "CompareErrorCode"
+        case compareErrorMsg = "CompareErrorMsg"
+        case reqTimestamp = "ReqTimestamp"
+        case similarity = "Similarity"
+        case seq = "Seq"
+        case livenessInfoTag = "LivenessInfoTag"
+    }
+}
