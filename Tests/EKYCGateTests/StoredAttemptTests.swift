@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-import EKYCGate
+@testable import EKYCGate
 
 /// The store keeps its own record of an attempt; its JSON is the one stores have always held.
 @Suite struct StoredAttemptTests {

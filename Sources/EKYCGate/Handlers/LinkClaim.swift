@@ -14,7 +14,7 @@ struct LinkClaim {
 
     /// What every marker's name starts with, so a walk of the store tells markers from
     /// verifications.
-    static let markerPrefix = "LINK-"
+    static let markerPrefix = TokenRecord.linkMarkerPrefix
 
     /// The marker's name: a store key like any token's, derived from the signature.
     var markerToken: String { Self.markerPrefix + SHA256.hexHash(signature).prefix(40).uppercased() }

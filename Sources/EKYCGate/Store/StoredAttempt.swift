@@ -14,21 +14,6 @@ public struct StoredAttempt: Codable, Sendable, Equatable {
     public var seq: String?
     public var livenessInfoTag: [String]?
 
-    public init(errorCode: Int64? = nil, errorMsg: String? = nil, livenessErrorCode: Int64? = nil,
-                livenessErrorMsg: String? = nil, compareErrorCode: Int64? = nil, compareErrorMsg: String? = nil,
-                reqTimestamp: UInt64? = nil, similarity: Double? = nil, seq: String? = nil, livenessInfoTag: [String]? = nil) {
-        self.errorCode = errorCode
-        self.errorMsg = errorMsg
-        self.livenessErrorCode = livenessErrorCode
-        self.livenessErrorMsg = livenessErrorMsg
-        self.compareErrorCode = compareErrorCode
-        self.compareErrorMsg = compareErrorMsg
-        self.reqTimestamp = reqTimestamp
-        self.similarity = similarity
-        self.seq = seq
-        self.livenessInfoTag = livenessInfoTag
-    }
-
     /// The on-disk names: do not change them, or records already stored stop reading.
     enum CodingKeys: String, CodingKey {
         case errorCode = "ErrorCode"

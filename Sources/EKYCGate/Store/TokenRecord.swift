@@ -40,10 +40,13 @@ public struct TokenRecord: Codable, Sendable, Equatable {
         self.checkedAt = nil
     }
 
+    /// What the token of every single-use link's marker (`LinkClaim`) starts with.
+    static let linkMarkerPrefix = "LINK-"
+
     /// A verification's record, not a single-use link's marker (`LinkClaim`), which shares the
     /// store but names no BizToken Tencent issued.
     public var isVerification: Bool {
-        TokenFormat.isValid(token) && !token.hasPrefix(LinkClaim.markerPrefix)
+        TokenFormat.isValid(token) && !token.hasPrefix(Self.linkMarkerPrefix)
     }
 }
 
