@@ -4,6 +4,7 @@ import FoundationEssentials
 import Foundation
 #endif
 import EKYCCrypto
+import EKYCGate
 
 /// Server-rendered HTML for the sandbox page: phone-sized, inline CSS, no external assets, one
 /// inline script (the camera preview, `CameraPreview`) that the page does not need to work.
@@ -15,7 +16,7 @@ struct PageRenderer: Sendable {
     init(language: String = "en", themeColor: String = VerificationConfig.defaultThemeColor) {
         text = PageText.forLanguage(language)
         // The color is validated when the flow is created; check again because it goes into CSS.
-        self.themeColor = VerificationConfig.isHexColor(themeColor) ? themeColor : VerificationConfig.defaultThemeColor
+        self.themeColor = WebVerificationConfig.isHexColor(themeColor) ? themeColor : VerificationConfig.defaultThemeColor
     }
 
     init(config: VerificationConfig) {

@@ -29,9 +29,10 @@ public struct SandboxConfig: Sendable {
         self.faultHeader = faultHeader
     }
 
-    public init(_ file: ConfigFile, environment: [String: String]) throws(ConfigError) {
+    /// Checks parsed values; pure (a `secret_file` comes read, in `files`).
+    public init(_ file: ConfigFile, environment: [String: String], files: ReferencedFiles = ReferencedFiles()) throws(ConfigError) {
         try file.rejectUnknownKeys(Self.keys)
-        let credentials = try SecretLoader.credentials(from: file, environment: environment)
+        let credentials = try Secrets(config: file, files: files, environment: environment).credentials
         let pageURL = try file.string("page_url")
         guard ApplyRequest.isAbsoluteWebURL(pageURL), !pageURL.contains("?"), !pageURL.contains("#") else {
             throw ConfigError("\(file.origin(of: "page_url")): 'page_url = \(pageURL)' must be an absolute http(s) URL without query, e.g. http://localhost:8081/reflect/")

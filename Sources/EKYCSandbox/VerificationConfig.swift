@@ -16,11 +16,6 @@ public struct VerificationConfig: Sendable, Equatable {
     public var version = "BASIC"
 
     public static let defaultThemeColor = "#2d72f1"
-    // The allowed values are Tencent's, kept in one place for the handlers and the sandbox.
-    static let languages = WebVerificationConfig.languages
-    static let idCardTypes = WebVerificationConfig.idCardTypes
-    static let actions = WebVerificationConfig.actions
-    static let warningCodes = WebVerificationConfig.warningCodes
 
     public init() {}
 
@@ -36,49 +31,47 @@ public struct VerificationConfig: Sendable, Equatable {
     /// True when the flow reads a document.
     public var readsDocument: Bool { checkMode == 1 || checkMode == 4 }
 
-    /// Validates `Config` of an Apply request; absent and null fields keep their defaults.
+    /// Validates `Config` of an Apply request; absent and null fields keep their defaults. The
+    /// JSON types are checked here; the values by the rules the handlers check their own
+    /// config with (`WebVerificationConfig.validationProblem`).
     public init(parsing value: JSONValue?, textual: Bool = false) throws(APIError) {
         self.init()
         guard let value, !value.isNull else { return }
         let fields = FieldReader(value, path: "Config", textual: textual)
         try fields.requireObject()
         try fields.rejectUnknown(Self.fieldNames)
-        autoSkipStartPage = try fields.bool("AutoSkipStartPage") ?? autoSkipStartPage
-        autoSkip = try fields.bool("AutoSkip") ?? autoSkip
-        checkMode = try fields.int("CheckMode", allowed: 1...4) ?? checkMode
-        idCardType = try fields.string("IDCardType", oneOf: Self.idCardTypes)
-        _ = try fields.bool("DisableCheckOcrWarnings")
-        securityLevel = try fields.int("SecurityLevel", allowed: 1...4) ?? securityLevel
-        skipPrivacyPolicy = try fields.bool("SkipPrivacyPolicy") ?? skipPrivacyPolicy
-        _ = try fields.bool("IdCardCutReturn")
-        if let color = try fields.string("ThemeColor"), Self.isHexColor(color) { themeColor = color.lowercased() }
-        language = try fields.string("Language", oneOf: Self.languages) ?? language
-        _ = try fields.int("AutoDowngrade", allowed: 1...2)
-        if let list = try fields.string("ActionList") {
-            let items = list.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmed() }
-            guard (1...2).contains(items.count), items.allSatisfy({ Self.actions.contains($0) }) else {
-                throw .invalidValue("Config.ActionList", "give one or two of blink, mouth, nod, shake separated by a comma")
-            }
-            guard securityLevel == 2 || securityLevel == 4 else {
-                throw .invalidValue("Config.ActionList", "only allowed when Config.SecurityLevel is 2 or 4")
-            }
-        }
-        livenessRetryLimit = try fields.int("LivenessRetryLimit", allowed: 1...99) ?? livenessRetryLimit
-        livenessTimeout = try fields.int("LivenessTimeout", allowed: 0...600) ?? livenessTimeout
-        if let codes = try fields.string("SelectedWarningCodes"), !codes.isEmpty {
-            let items = codes.split(separator: ",").map { $0.trimmed() }
-            guard items.allSatisfy({ Self.warningCodes.contains($0) }) else {
-                throw .invalidValue("Config.SelectedWarningCodes", "use codes from -9101, -9102, -9103, -9104, -9107, -9108, -9109")
-            }
-        }
-        _ = try fields.bool("AllowExpiredDocument")
-        version = try fields.string("Version", oneOf: ["BASIC", "PLUS"]) ?? version
-    }
-
-    static func isHexColor(_ text: String) -> Bool {
-        let bytes = Array(text.utf8)
-        return bytes.count == 7 && bytes[0] == UInt8(ascii: "#")
-            && bytes.dropFirst().allSatisfy { (48...57).contains($0) || (65...70).contains($0) || (97...102).contains($0) }
+        var given = WebVerificationConfig()
+        given.autoSkipStartPage = try fields.bool("AutoSkipStartPage")
+        given.autoSkip = try fields.bool("AutoSkip")
+        given.checkMode = try fields.int("CheckMode")
+        given.idCardType = try fields.string("IDCardType")
+        given.disableCheckOcrWarnings = try fields.bool("DisableCheckOcrWarnings")
+        given.securityLevel = try fields.int("SecurityLevel")
+        given.skipPrivacyPolicy = try fields.bool("SkipPrivacyPolicy")
+        given.idCardCutReturn = try fields.bool("IdCardCutReturn")
+        given.themeColor = try fields.string("ThemeColor")
+        given.language = try fields.string("Language")
+        given.autoDowngrade = try fields.int("AutoDowngrade")
+        given.actionList = try fields.string("ActionList")
+        given.livenessRetryLimit = try fields.int("LivenessRetryLimit")
+        given.livenessTimeout = try fields.int("LivenessTimeout")
+        given.selectedWarningCodes = try fields.string("SelectedWarningCodes")
+        given.allowExpiredDocument = try fields.bool("AllowExpiredDocument")
+        given.version = try fields.string("Version")
+        // An invalid ThemeColor is not refused: Tencent's page falls back to its default colour.
+        if let color = given.themeColor, !WebVerificationConfig.isHexColor(color) { given.themeColor = nil }
+        if let problem = given.validationProblem() { throw .invalidValue("Config.\(problem.field)", problem.rule) }
+        autoSkipStartPage = given.autoSkipStartPage ?? autoSkipStartPage
+        autoSkip = given.autoSkip ?? autoSkip
+        checkMode = given.checkMode ?? checkMode
+        idCardType = given.idCardType
+        securityLevel = given.securityLevel ?? securityLevel
+        skipPrivacyPolicy = given.skipPrivacyPolicy ?? skipPrivacyPolicy
+        themeColor = given.themeColor?.lowercased() ?? themeColor
+        language = given.language ?? language
+        livenessRetryLimit = given.livenessRetryLimit ?? livenessRetryLimit
+        livenessTimeout = given.livenessTimeout ?? livenessTimeout
+        version = given.version ?? version
     }
 }
 
@@ -133,14 +126,6 @@ struct FieldReader {
         return text
     }
 
-    func string(_ key: String, oneOf allowed: Set<String>) throws(APIError) -> String? {
-        guard let text = try string(key) else { return nil }
-        guard allowed.contains(text) else {
-            throw .invalidValue(name(key), "'\(text.prefix(40))' is not one of \(allowed.sorted().joined(separator: ", "))")
-        }
-        return text
-    }
-
     func bool(_ key: String) throws(APIError) -> Bool? {
         guard let member = member(key) else { return nil }
         if textual, case .string(let text) = member, let flag = ["true": true, "false": false][text.lowercased()] { return flag }
@@ -148,7 +133,8 @@ struct FieldReader {
         return flag
     }
 
-    func int(_ key: String, allowed: ClosedRange<Int>) throws(APIError) -> Int? {
+    /// An integer of any value: the ranges are the shared rules' to check.
+    func int(_ key: String) throws(APIError) -> Int? {
         guard let member = member(key) else { return nil }
         let number: Int64
         if case .integer(let given) = member { number = given } else if textual, case .string(let text) = member, let given = Int64(text) {
@@ -156,9 +142,7 @@ struct FieldReader {
         } else {
             throw wrongType(key, "Integer")
         }
-        guard let value = Int(exactly: number), allowed.contains(value) else {
-            throw .invalidValue(name(key), "must be from \(allowed.lowerBound) to \(allowed.upperBound)")
-        }
+        guard let value = Int(exactly: number) else { throw .invalidValue(name(key), "\(number) is out of range") }
         return value
     }
 }

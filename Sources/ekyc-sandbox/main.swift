@@ -7,7 +7,7 @@ import FastCGI
 
 let version = "ekyc-sandbox 0.1.0"
 let usage = """
-Usage: ekyc-sandbox --config FILE [--listen unix:PATH|HOST:PORT [--allow-remote]] [--socket-mode 0666] [--workers N]
+Usage: ekyc-sandbox --config FILE [--listen unix:PATH|HOST:PORT [--allow-remote]] [--socket-mode 0666] [--socket-owner USER[:GROUP]] [--workers N]
 
 Emulates Tencent Cloud eKYC (mobile HTML5: ApplyWebVerificationBizTokenIntl and
 GetWebVerificationResultIntl, API 2018-03-01, TC3-HMAC-SHA256) and its mobile page, for
@@ -26,6 +26,7 @@ Options:
                        unix sockets, 127.0.0.0/8, ::1 and localhost are accepted, because the
                        sandbox passes any verification a caller asks it to
   --socket-mode MODE   octal mode of a unix socket, e.g. 0660
+  --socket-owner U[:G] owner of a unix socket, e.g. root:www-data (needs the right to chown)
   --workers N          worker threads (default: config 'workers', else 4)
   --help, --version
 
@@ -63,8 +64,8 @@ func environment() -> [String: String] {
 let env = environment()
 let arguments: Arguments
 do {
-    arguments = try Arguments(Array(CommandLine.arguments.dropFirst()), options: [
-        .init("config"), .init("listen"), .init("allow-remote", takesValue: false), .init("socket-mode"), .init("workers"),
+    arguments = try Arguments(Array(CommandLine.arguments.dropFirst()), options: ServeArguments.options + [
+        .init("config"), .init("allow-remote", takesValue: false),
         .init("help", takesValue: false), .init("version", takesValue: false),
     ])
 } catch { fail(error.message) }
@@ -80,28 +81,16 @@ do throws(ConfigError) {
     }
     var file = try ConfigFile.load(path: path)
     file.applyEnvironment(env, knownKeys: SandboxConfig.keys, prefix: "EKYC_SANDBOX_")
-    config = try SandboxConfig(file, environment: env)
-    var workers = config.workers
-    if let text = arguments["workers"] {
-        guard let value = Int(text), (1...256).contains(value) else { throw ConfigError("--workers \(text): give a number from 1 to 256") }
-        workers = value
+    config = try SandboxConfig(file, environment: env, files: try ReferencedFiles.load(for: file))
+    // Room for an 8 MB base64 image plus the rest of the JSON.
+    options = try ServeArguments.serveOptions(arguments, defaults: ServeOptions(workers: config.workers, maxBodyBytes: 10 << 20),
+                                              workers: 1...256)
+    if let listen = options.listen, !listen.isLoopback, !arguments.has("allow-remote") {
+        throw ConfigError("--listen \(arguments["listen"] ?? "") can be reached from other machines, and the sandbox passes any verification a caller asks it to; listen on unix:PATH or 127.0.0.1:PORT behind nginx, or add --allow-remote if this address is really meant")
     }
-    var mode: UInt32?
-    if let text = arguments["socket-mode"] {
-        guard let value = UInt32(text, radix: 8), value <= 0o777 else { throw ConfigError("--socket-mode \(text): give an octal mode such as 0660") }
-        mode = value
-    }
-    var listen: ListenAddress?
-    if let text = arguments["listen"] {
-        do { listen = try ListenAddress(parsing: text) } catch { throw ConfigError(error.description) }
-        if let listen, !listen.isLoopback, !arguments.has("allow-remote") {
-            throw ConfigError("--listen \(text) can be reached from other machines, and the sandbox passes any verification a caller asks it to; listen on unix:PATH or 127.0.0.1:PORT behind nginx, or add --allow-remote if this address is really meant")
-        }
-    } else if arguments.has("allow-remote") {
+    if options.listen == nil, arguments.has("allow-remote") {
         throw ConfigError("--allow-remote applies only to --listen HOST:PORT")
     }
-    // Room for an 8 MB base64 image plus the rest of the JSON.
-    options = ServeOptions(listen: listen, socketMode: mode, workers: workers, maxBodyBytes: 10 << 20)
 } catch { fail(error.message) }
 
 let handler = config.makeHandler()

@@ -157,9 +157,10 @@ final class ManagedFlag: @unchecked Sendable {
         try "secret_id = AKIDx\nsecret_key = k\n".write(toFile: path, atomically: true, encoding: .utf8)
         chmod(path, 0o644)
         let file = ConfigFile(path: "t.conf", values: ["secret_file": path])
-        #expect(throws: ConfigError.self) { try SecretLoader.credentials(from: file, environment: [:]) }
+        #expect(throws: ConfigError.self) { try ReferencedFiles.load(for: file) }
         chmod(path, 0o600)
-        #expect(try SecretLoader.credentials(from: file, environment: [:]).secretId == "AKIDx")
+        let files = try ReferencedFiles.load(for: file)
+        #expect(try Secrets(config: file, files: files, environment: [:]).credentials.secretId == "AKIDx")
     }
 }
 

@@ -41,7 +41,9 @@ enum Fixtures {
         var values = ["secret_id": "AKIDtest", "secret_key": secretKey, "redirect_url": "https://shop.example.com/ekyc/done",
                       "store": "file:/nonexistent"]
         values.merge(extra) { $1 }
-        return try HandlerConfig(file: ConfigFile(path: "test.conf", values: values), environment: [:])
+        // Parsed, then the files it names read (the loading step), then checked: as at start-up.
+        let file = ConfigFile(path: "test.conf", values: values)
+        return try HandlerConfig(file: file, environment: [:], files: try ReferencedFiles.load(for: file))
     }
 
     static func get(_ path: String, query: String = "", cookie: String? = nil, accept: String? = nil) -> HTTPRequest {

@@ -44,7 +44,7 @@ import Testing
         record.status = status
         record.result = StoredResult(errorCode: status == .passed ? 0 : 1001, errorMsg: status == .passed ? "Success" : "Liveness failed",
                                      reason: status == .passed ? nil : "liveness_failed",
-                                     attempts: [VerificationDetail(errorCode: 0, errorMsg: "ok", livenessErrorCode: 0, compareErrorCode: 0,
+                                     attempts: [StoredAttempt(errorCode: 0, errorMsg: "ok", livenessErrorCode: 0, compareErrorCode: 0,
                                                                    reqTimestamp: 1_700_000_000_000, similarity: 93.5, seq: "seq-1")],
                                      requestId: requestId, completed: record.created + 30)
         return record

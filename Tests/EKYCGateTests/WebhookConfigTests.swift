@@ -9,7 +9,9 @@ import EKYCGate
         var all = ["secret_id": "AKIDtest", "secret_key": "key", "redirect_url": "https://shop.example.com/ekyc/done",
                    "store": "file:/nonexistent"]
         all.merge(values) { $1 }
-        return try HandlerConfig(file: ConfigFile(path: "test.conf", values: all), environment: [:])
+        // Parsed, then the files it names read (the loading step), then checked: as at start-up.
+        let file = ConfigFile(path: "test.conf", values: all)
+        return try HandlerConfig(file: file, environment: [:], files: try ReferencedFiles.load(for: file))
     }
 
     func refusal(_ values: [String: String]) -> String {

@@ -4,6 +4,11 @@ import Testing
 @testable import EKYCSandbox
 
 @Suite struct AuthenticationTests {
+    /// A broken vector file fails here instead of quietly checking no vector.
+    @Test func vectorsAreLoaded() throws {
+        #expect(!(try loadedTC3Vectors.get()).isEmpty)
+    }
+
     /// The exact requests Tencent's SDK sent, received at the time they were signed: accepted.
     @Test(arguments: tc3Vectors)
     func acceptsEveryOfficialSDKVector(_ vector: TC3Vector) throws {

@@ -188,10 +188,12 @@ import EKYCGate
     }
 
     @Test func formDecoding() {
-        let fields = FormFields("token=A%2DB&outcome=user-exit&x=a+b%zz&token=second")
+        let fields = FormFields("token=A%2DB&outcome=user-exit&x=a+b&token=second")
         #expect(fields["token"] == "A-B")
         #expect(fields["outcome"] == "user-exit")
-        #expect(fields["x"] == "a b%zz")
+        #expect(fields["x"] == "a b")
+        // Read as the handlers read forms (FormEncoding): a malformed escape spoils the whole input.
+        #expect(FormFields("token=A&x=%zz").all.isEmpty)
     }
 }
 

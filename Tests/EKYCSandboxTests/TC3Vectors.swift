@@ -37,10 +37,11 @@ struct TC3Vector: Sendable, Decodable, CustomStringConvertible {
     var isFaceID: Bool { service == "faceid" }
 }
 
-let tc3Vectors: [TC3Vector] = {
+/// The faceid vectors, or the read or decode error (reported by a test, never an empty list).
+let loadedTC3Vectors: Result<[TC3Vector], any Error> = Result {
     struct File: Decodable { var vectors: [TC3Vector] }
     let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("Fixtures/tc3-signing.json")
-    let all = (try? JSONDecoder().decode(File.self, from: Data(contentsOf: url)).vectors) ?? []
-    return all.filter(\.isFaceID)
-}()
+    return try JSONDecoder().decode(File.self, from: Data(contentsOf: url)).vectors.filter(\.isFaceID)
+}
+let tc3Vectors: [TC3Vector] = (try? loadedTC3Vectors.get()) ?? []

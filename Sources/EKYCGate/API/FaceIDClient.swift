@@ -55,16 +55,13 @@ public final class FaceIDClient: FaceIDAPI {
     static let language = "en-US"
     static let contentType = "application/json"
 
-    /// The headers of one call. Content-Type and Host are signed: the signer is given the very
-    /// values sent, so the two cannot drift apart.
+    /// The headers of one call: the signed ones (Content-Type, Host) come from the very
+    /// `SigningInput` that was signed, so what is signed and what is sent cannot drift apart.
     static func headers(action: String, endpoint: FaceIDEndpoint, credentials: Credentials, payload: [UInt8],
                         timestamp: Int64) -> [(String, String)] {
-        let signature = TC3Signer.sign(credentials, SigningInput(service: FaceIDEndpoint.service, host: endpoint.host,
-                                                                 contentType: contentType, payload: payload),
-                                       timestamp: timestamp)
-        return [
-            ("Content-Type", contentType),
-            ("Host", endpoint.host),
+        let input = SigningInput(service: FaceIDEndpoint.service, host: endpoint.host, contentType: contentType, payload: payload)
+        let signature = TC3Signer.sign(credentials, input, timestamp: timestamp)
+        return input.signedHeaderFields.map { ($0.name, $0.value) } + [
             ("X-TC-Action", action),
             ("X-TC-Version", FaceIDEndpoint.version),
             ("X-TC-Timestamp", String(timestamp)),

@@ -51,7 +51,7 @@ enum EventsCommand {
             return fail("no event \(id) in the outbox (events are kept \(VerificationEvent.retentionSeconds / 86_400) days after their result)")
         }
         guard try outbox.update(event.redelivered(now: WallClock.seconds())) else { return fail("event \(id) was swept meanwhile") }
-        let before = event.deliveredAt.map { "delivered at \(WallClock.iso8601(seconds: $0))" } ?? (event.givenUpAt != nil ? "given up" : "not delivered yet")
+        let before = event.deliveredAt.map { "delivered at \(UTCDate.iso8601($0))" } ?? (event.givenUpAt != nil ? "given up" : "not delivered yet")
         print("\(id) is due now (it was \(before)); the deliverer sends it on its next round")
         return 0
     }
@@ -61,7 +61,7 @@ enum EventsCommand {
         guard !events.isEmpty else { return "no undelivered events\n" }
         var rows = [["ID", "TYPE", "TOKEN", "ATTEMPTS", "NEXT ATTEMPT", "LAST ERROR"]]
         for event in events.prefix(listLimit) {
-            let next = event.givenUpAt != nil ? "given up" : event.nextAttempt <= now ? "now" : WallClock.iso8601(seconds: event.nextAttempt)
+            let next = event.givenUpAt != nil ? "given up" : event.nextAttempt <= now ? "now" : UTCDate.iso8601(event.nextAttempt)
             rows.append([event.id, event.type.rawValue, TokenFormat.logID(event.token), String(event.attempts), next, event.lastError ?? "-"])
         }
         let widths = (0..<5).map { column in rows.map { $0[column].count }.max() ?? 0 }

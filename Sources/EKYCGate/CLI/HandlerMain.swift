@@ -1,7 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
-public import FastCGI
+import FastCGI
 import HTTPClient
 
 /// The shared `main` of `ekyc-start` and `ekyc-callback`: parse the command line, load and
@@ -13,9 +13,8 @@ public enum HandlerMain {
 
     public static let version = "0.1.0"
 
-    static let options: [Arguments.Option] = [
-        .init("config"), .init("listen"), .init("socket-mode"), .init("socket-owner"), .init("workers"),
-        .init("help", takesValue: false), .init("version", takesValue: false),
+    static let options: [Arguments.Option] = ServeArguments.options + [
+        .init("config"), .init("help", takesValue: false), .init("version", takesValue: false),
         .init("check-config", takesValue: false), .init("online", takesValue: false),
     ]
 
@@ -84,10 +83,13 @@ public enum HandlerMain {
         let runtime: HandlerRuntime
         let serve: ServeOptions
         do throws(ConfigError) {
-            let (config, _) = try HandlerRuntime.load(path: path, environment: environment)
-            serve = try serveOptions(arguments, defaultWorkers: config.workers, maxBodyBytes: config.maxBodyBytes,
-                                     bodyMemoryLimit: config.bodyMemoryLimit)
-            runtime = try HandlerRuntime(role: role, configPath: path, environment: environment, workers: serve.workers)
+            let (config, stores) = try HandlerRuntime.load(path: path, environment: environment)
+            serve = try ServeArguments.serveOptions(
+                arguments, defaults: ServeOptions(workers: config.workers, maxBodyBytes: config.maxBodyBytes,
+                                                  bodyMemoryLimit: config.bodyMemoryLimit),
+                workers: 1...1024)
+            runtime = HandlerRuntime(role: role, configPath: path, environment: environment, workers: serve.workers,
+                                     config: config, stores: stores)
         } catch {
             return fail(role, error.description)
         }
@@ -120,29 +122,6 @@ public enum HandlerMain {
         } catch {
             return fail(role, "\(error)")
         }
-    }
-
-    /// `--listen`, `--socket-mode`, `--workers` into `ServeOptions`; shared with the sandbox.
-    public static func serveOptions(_ arguments: Arguments, defaultWorkers: Int, maxBodyBytes: Int,
-                                    bodyMemoryLimit: Int) throws(ConfigError) -> ServeOptions {
-        var options = ServeOptions(workers: defaultWorkers, maxBodyBytes: maxBodyBytes, bodyMemoryLimit: bodyMemoryLimit)
-        if let listen = arguments["listen"] {
-            do { options.listen = try ListenAddress(parsing: listen) } catch { throw ConfigError(error.description) }
-        }
-        if let mode = arguments["socket-mode"] {
-            guard let value = UInt32(mode, radix: 8), value <= 0o777 else {
-                throw ConfigError("--socket-mode takes an octal mode such as 0660, got '\(mode)'")
-            }
-            options.socketMode = value
-        }
-        if let owner = arguments["socket-owner"] {
-            do { options.socketOwner = try SocketOwner(parsing: owner) } catch { throw ConfigError(error.description) }
-        }
-        if let workers = arguments["workers"] {
-            guard let value = Int(workers), (1...1024).contains(value) else { throw ConfigError("--workers takes a number from 1 to 1024") }
-            options.workers = value
-        }
-        return options
     }
 
     static func runSign(_ raw: [String]) -> Int32 {

@@ -24,23 +24,27 @@ public final class HandlerRuntime: Sendable {
     public let metrics: Metrics
     private let current: Mutex<Generation>
 
-    public init(role: HandlerMain.Role, configPath: String, environment: [String: String], workers: Int) throws(ConfigError) {
+    /// A runtime whose first generation is a configuration already loaded (and its store opened).
+    public init(role: HandlerMain.Role, configPath: String, environment: [String: String], workers: Int,
+                config: HandlerConfig, stores: TokenStores) {
         self.role = role
         self.configPath = configPath
         self.environment = environment
-        let (config, stores) = try Self.load(path: configPath, environment: environment)
         current = Mutex(Generation(number: 1, config: config, stores: stores))
         metrics = Metrics(role: role.rawValue, workers: workers)
+    }
+
+    public convenience init(role: HandlerMain.Role, configPath: String, environment: [String: String], workers: Int) throws(ConfigError) {
+        let (config, stores) = try Self.load(path: configPath, environment: environment)
+        self.init(role: role, configPath: configPath, environment: environment, workers: workers, config: config, stores: stores)
     }
 
     public var generation: Generation { current.withLock { $0 } }
 
     /// Reads and checks the config file and opens its store.
     public static func load(path: String, environment: [String: String]) throws(ConfigError) -> (HandlerConfig, TokenStores) {
-        var file = try ConfigFile.load(path: path)
-        file.applyEnvironment(environment, knownKeys: HandlerConfig.knownKeys)
-        let config = try HandlerConfig(file: file, environment: environment)
-        return (config, try TokenStores.open(config))
+        let config = try HandlerConfig.load(path: path, environment: environment)
+        return (config, try TokenStores.open(config, log: RequestLog.write))
     }
 
     /// SIGHUP: a new generation when the file is valid; otherwise the old one stays.

@@ -64,9 +64,18 @@ public struct HandlerConfig: Sendable {
         .union(ReconcileSettings.configKeys).union(Webhooks.configKeys).union(CookiePath.configKeys)
         .union(RedisReplication.configKeys)
 
-    public init(file: ConfigFile, environment: [String: String]) throws(ConfigError) {
+    /// Reads the config file, applies `EKYC_*` overrides, reads the files it names, and checks
+    /// everything: the one loading step, done once per start or reload.
+    public static func load(path: String, environment: [String: String]) throws(ConfigError) -> HandlerConfig {
+        var file = try ConfigFile.load(path: path)
+        file.applyEnvironment(environment, knownKeys: knownKeys)
+        return try HandlerConfig(file: file, environment: environment, files: try ReferencedFiles.load(for: file))
+    }
+
+    /// Checks parsed values; pure (the files the config names come in `files`).
+    public init(file: ConfigFile, environment: [String: String], files: ReferencedFiles = ReferencedFiles()) throws(ConfigError) {
         try file.rejectUnknownKeys(Self.knownKeys)
-        let secrets = try SecretLoader.secrets(from: file, environment: environment)
+        let secrets = try Secrets(config: file, files: files, environment: environment)
         credentials = secrets.credentials
         sessionKey = SessionID.key(secret: secrets.credentials.secretKey)
         linkKey = secrets.linkKey
@@ -107,7 +116,7 @@ public struct HandlerConfig: Sendable {
         }
         var store = try file.string("store", default: "file:/var/lib/ekyc/tokens")
         if RedisOptions.isRedisURL(store) {
-            redis = try RedisOptions(config: file, url: store)
+            redis = try RedisOptions(config: file, url: store, files: files)
             storeDirectory = ""
         } else {
             if store.hasPrefix("file:") { store.removeFirst(5) }
@@ -135,15 +144,7 @@ public struct HandlerConfig: Sendable {
         allowUnsignedExtra = try file.bool("allow_unsigned_extra", default: false)
         exposeMedia = try file.bool("expose_media", default: false)
         if try file.bool("status", default: false) {
-            let list = try file.string("status_allow", default: "127.0.0.1, ::1")
-            var patterns: [AddressPattern] = []
-            for item in list.split(separator: ",") {
-                guard let pattern = AddressPattern(String(item)) else {
-                    throw ConfigError("\(file.origin(of: "status_allow")): '\(item.trimmed())' is not an address (127.0.0.1, ::1) or IPv4 network (10.0.0.0/8)")
-                }
-                patterns.append(pattern)
-            }
-            status = patterns
+            status = try file.addressPatterns("status_allow", default: "127.0.0.1, ::1")
         } else {
             status = nil
         }

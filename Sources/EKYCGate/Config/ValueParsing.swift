@@ -66,6 +66,18 @@ extension ConfigFile {
         return value
     }
 
+    /// A comma-separated list of `AddressPattern`s (`127.0.0.1, ::1, 10.0.0.0/8`).
+    public func addressPatterns(_ key: String, default fallback: String = "") throws(ConfigError) -> [AddressPattern] {
+        var patterns: [AddressPattern] = []
+        for item in (optionalString(key) ?? fallback).split(separator: ",") {
+            guard let pattern = AddressPattern(String(item)) else {
+                throw ConfigError("\(origin(of: key)): '\(item.trimmed())' is not an address (127.0.0.1, ::1) or IPv4 network (10.0.0.0/8)")
+            }
+            patterns.append(pattern)
+        }
+        return patterns
+    }
+
     static func parseBool(_ text: String) -> Bool? {
         switch text.lowercased() {
         case "true", "yes", "on", "1": true

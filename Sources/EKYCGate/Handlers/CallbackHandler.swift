@@ -235,7 +235,7 @@ public struct CallbackHandler {
     static func detailFields(_ record: TokenRecord, live: GetResultResponse? = nil) -> [(String, JSONValue)] {
         let stored = record.result
         return [
-            ("attempts", .array((stored?.attempts ?? live?.verificationDetailList ?? []).map(attemptJSON))),
+            ("attempts", .array((stored?.attempts ?? live?.verificationDetailList?.map(StoredAttempt.init) ?? []).map(attemptJSON))),
             ("requestId", .optional(stored?.requestId ?? live?.requestId)),
         ]
     }
@@ -256,7 +256,7 @@ public struct CallbackHandler {
         ])
     }
 
-    static func attemptJSON(_ detail: VerificationDetail) -> JSONValue {
+    static func attemptJSON(_ detail: StoredAttempt) -> JSONValue {
         .object([
             ("seq", .optional(detail.seq)),
             ("errorCode", .optional(detail.errorCode)),
@@ -267,7 +267,7 @@ public struct CallbackHandler {
             ("compareErrorCode", .optional(detail.compareErrorCode)),
             ("compareErrorMsg", .optional(detail.compareErrorMsg)),
             ("similarity", .optional(detail.similarity)),
-            ("at", .optional(detail.reqTimestamp.map { WallClock.iso8601(seconds: Int64($0 / 1000)) })),
+            ("at", .optional(detail.reqTimestamp.map { UTCDate.iso8601(Int64($0 / 1000)) })),
         ])
     }
 }

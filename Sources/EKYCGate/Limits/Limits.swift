@@ -58,13 +58,7 @@ public struct Limits: Sendable, Equatable {
 extension Limits {
     public init(config file: ConfigFile) throws(ConfigError) {
         let d = Self.defaults
-        var proxies: [AddressPattern] = []
-        for item in (file.optionalString("trusted_proxies") ?? "").split(separator: ",") {
-            guard let pattern = AddressPattern(String(item)) else {
-                throw ConfigError("\(file.origin(of: "trusted_proxies")): '\(item.trimmed())' is not an address (10.0.0.5, ::1) or IPv4 network (10.0.0.0/8)")
-            }
-            proxies.append(pattern)
-        }
+        let proxies = try file.addressPatterns("trusted_proxies")
         self.init(
             apiBudget: try file.rate("api_budget", default: d.apiBudget),
             startPerLink: try file.rate("limit_start_per_link", default: d.startPerLink),

@@ -24,7 +24,7 @@ public struct ResultRecorder: Sendable {
         final.result = StoredResult(
             errorCode: errorCode, errorMsg: answer.errorMsg,
             reason: errorCode == 0 ? nil : ResultReason.of(errorCode: errorCode, detail: attempts.last).rawValue,
-            attempts: attempts, requestId: answer.requestId, completed: now)
+            attempts: attempts.map(StoredAttempt.init), requestId: answer.requestId, completed: now)
         return final
     }
 

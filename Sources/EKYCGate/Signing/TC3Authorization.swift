@@ -1,6 +1,7 @@
 /// The `Authorization` header of a TC3-HMAC-SHA256 request, taken apart:
 /// `TC3-HMAC-SHA256 Credential=ID/DATE/SERVICE/tc3_request, SignedHeaders=content-type;host, Signature=HEX`.
-/// Parsing only; checking the signature is the server's job.
+/// Written (`header`) by the signer and read (`init(parsing:)`) by a server, in this one place;
+/// checking the signature is the server's job.
 public struct TC3Authorization: Sendable, Equatable {
     public var secretId: String
     /// `YYYY-MM-DD` from the credential scope.
@@ -36,6 +37,11 @@ public struct TC3Authorization: Sendable, Equatable {
         self.service = service
         self.signedHeaders = signedHeaders
         self.signature = signature
+    }
+
+    /// The header's text, as Tencent's SDKs write it.
+    public var header: String {
+        "\(TC3Signer.algorithm) Credential=\(secretId)/\(date)/\(service)/tc3_request, SignedHeaders=\(signedHeaders.joined(separator: ";")), Signature=\(signature)"
     }
 
     public init(parsing header: String) throws(ParseError) {

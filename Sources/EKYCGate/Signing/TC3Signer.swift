@@ -26,6 +26,12 @@ public struct SigningInput: Sendable {
         self.contentType = contentType
         self.payload = payload
     }
+
+    /// The signed headers with the values signed, in the order `TC3Signer.signedHeaders` names
+    /// them: a client sends exactly these, so what is signed and what is sent cannot differ.
+    public var signedHeaderFields: [(name: String, value: String)] {
+        [("Content-Type", contentType), ("Host", host)]
+    }
 }
 
 /// Every stage of one signature, so a failing vector or a user's `AuthFailure.SignatureFailure`
@@ -42,30 +48,53 @@ public struct TC3Signature: Sendable, Equatable {
     public var authorization: String
 }
 
+/// The first stage of a signature: `METHOD\n/\nQUERY\nname:value\n…\n\nnames\nHASH`, headers
+/// sorted by their lower-case names, values used as given (a server normalises them first if
+/// its rules say so).
+public struct CanonicalRequest: Sendable, Equatable {
+    public var text: String
+    /// The lower-case names signed, sorted: `SignedHeaders` of the Authorization header.
+    public var signedHeaders: [String]
+    public var hashedPayload: String
+
+    public init(method: String, query: String, headers: [(name: String, value: String)], hashedPayload: String) {
+        let sorted = headers.sorted { $0.name < $1.name }
+        signedHeaders = sorted.map(\.name)
+        let lines = sorted.map { "\($0.name):\($0.value)\n" }.joined()
+        text = "\(method)\n/\n\(query)\n\(lines)\n\(signedHeaders.joined(separator: ";"))\n\(hashedPayload)"
+        self.hashedPayload = hashedPayload
+    }
+}
+
 /// TC3-HMAC-SHA256 as a pure function: the timestamp is an argument, the date is derived from
 /// it by arithmetic, nothing reads a clock. One function per stage of Tencent's "Signature v3".
 public enum TC3Signer {
     public static let algorithm = "TC3-HMAC-SHA256"
-    public static let signedHeaders = "content-type;host"
 
+    /// What a client signs: `POST /`, no query, `content-type` and `host`.
     public static func sign(_ credentials: Credentials, _ input: SigningInput, timestamp: Int64) -> TC3Signature {
-        let date = utcDate(timestamp)
-        let scope = credentialScope(date: date, service: input.service)
-        let payloadHash = SHA256.hexHash(input.payload)
-        let canonical = canonicalRequest(contentType: input.contentType, host: input.host, hashedPayload: payloadHash)
-        let canonicalHash = SHA256.hexHash(canonical)
-        let toSign = stringToSign(timestamp: timestamp, scope: scope, hashedCanonicalRequest: canonicalHash)
-        let key = signingKey(secretKey: credentials.secretKey, date: date, service: input.service)
-        let signature = Hex.encode(HMACSHA256.mac(key: key, message: toSign))
-        return TC3Signature(
-            date: date, credentialScope: scope, hashedRequestPayload: payloadHash,
-            canonicalRequest: canonical, hashedCanonicalRequest: canonicalHash, stringToSign: toSign,
-            signingKeyHex: Hex.encode(key), signature: signature,
-            authorization: authorization(secretId: credentials.secretId, scope: scope, signature: signature))
+        let canonical = CanonicalRequest(method: "POST", query: "",
+                                         headers: input.signedHeaderFields.map { ($0.name.lowercased(), $0.value) },
+                                         hashedPayload: SHA256.hexHash(input.payload))
+        return sign(credentials, service: input.service, canonical, timestamp: timestamp)
     }
 
-    static func canonicalRequest(contentType: String, host: String, hashedPayload: String) -> String {
-        "POST\n/\n\ncontent-type:\(contentType)\nhost:\(host)\n\n\(signedHeaders)\n\(hashedPayload)"
+    /// The stages after the canonical request, for a server checking any request it was sent
+    /// (another method, a query, other signed headers): it builds the `CanonicalRequest` itself.
+    public static func sign(_ credentials: Credentials, service: String, _ canonical: CanonicalRequest,
+                            timestamp: Int64) -> TC3Signature {
+        let date = utcDate(timestamp)
+        let scope = credentialScope(date: date, service: service)
+        let canonicalHash = SHA256.hexHash(canonical.text)
+        let toSign = stringToSign(timestamp: timestamp, scope: scope, hashedCanonicalRequest: canonicalHash)
+        let key = signingKey(secretKey: credentials.secretKey, date: date, service: service)
+        let signature = Hex.encode(HMACSHA256.mac(key: key, message: toSign))
+        let authorization = TC3Authorization(secretId: credentials.secretId, date: date, service: service,
+                                             signedHeaders: canonical.signedHeaders, signature: signature)
+        return TC3Signature(
+            date: date, credentialScope: scope, hashedRequestPayload: canonical.hashedPayload,
+            canonicalRequest: canonical.text, hashedCanonicalRequest: canonicalHash, stringToSign: toSign,
+            signingKeyHex: Hex.encode(key), signature: signature, authorization: authorization.header)
     }
 
     static func credentialScope(date: String, service: String) -> String {
@@ -82,27 +111,8 @@ public enum TC3Signer {
         return HMACSHA256.mac(key: kService, message: "tc3_request")
     }
 
-    static func authorization(secretId: String, scope: String, signature: String) -> String {
-        "\(algorithm) Credential=\(secretId)/\(scope), SignedHeaders=\(signedHeaders), Signature=\(signature)"
-    }
-
-    /// `YYYY-MM-DD` of a Unix timestamp in UTC (Howard Hinnant's civil-from-days).
+    /// `YYYY-MM-DD` of a Unix timestamp in UTC.
     public static func utcDate(_ timestamp: Int64) -> String {
-        let days = timestamp >= 0 ? timestamp / 86_400 : (timestamp - 86_399) / 86_400
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let day = doy - (153 * mp + 2) / 5 + 1
-        let month = mp < 10 ? mp + 3 : mp - 9
-        let year = yoe + era * 400 + (month <= 2 ? 1 : 0)
-        return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))"
-    }
-
-    private static func pad(_ value: Int64, _ width: Int) -> String {
-        let text = String(value)
-        return String(repeating: "0", count: max(0, width - text.count)) + text
+        UTCDate.day(timestamp)
     }
 }

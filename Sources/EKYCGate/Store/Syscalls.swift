@@ -19,6 +19,9 @@ public struct Syscalls: Sendable {
     public var mkdir: @Sendable (String, UInt32) -> Int32
     public var pread: @Sendable (Int32, UnsafeMutableRawBufferPointer, Int64) -> Int
     public var pwrite: @Sendable (Int32, UnsafeRawBufferPointer, Int64) -> Int
+    /// One line about the store (a file it passed over): injected, so the store needs no log
+    /// module; the handlers give `RequestLog.write`, tests may collect the lines.
+    public var log: @Sendable (String) -> Void
 
     public static let live = Syscalls(
         open: { Glibc.open($0, $1, mode_t($2)) },
@@ -31,8 +34,20 @@ public struct Syscalls: Sendable {
         unlink: { Glibc.unlink($0) },
         mkdir: { Glibc.mkdir($0, mode_t($1)) },
         pread: { Glibc.pread($0, $1.baseAddress, $1.count, off_t($2)) },
-        pwrite: { Glibc.pwrite($0, $1.baseAddress, $1.count, off_t($2)) }
+        pwrite: { Glibc.pwrite($0, $1.baseAddress, $1.count, off_t($2)) },
+        log: { line in
+            // One write(2) per line, so lines from worker threads never interleave.
+            let bytes = Array((line + "\n").utf8)
+            bytes.withUnsafeBytes { _ = Glibc.write(2, $0.baseAddress, $0.count) }
+        }
     )
+
+    /// These calls with another log sink.
+    public func logging(to sink: @escaping @Sendable (String) -> Void) -> Syscalls {
+        var copy = self
+        copy.log = sink
+        return copy
+    }
 
     /// Runs `body` until it does not fail with EINTR; a failure becomes a `StoreError`.
     func retrying(_ call: String, _ path: String, _ body: () -> Int) throws(StoreError) -> Int {

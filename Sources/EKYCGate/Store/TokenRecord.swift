@@ -63,11 +63,11 @@ public struct StoredResult: Codable, Sendable, Equatable {
     public var errorCode: Int64?
     public var errorMsg: String?
     public var reason: String?
-    public var attempts: [VerificationDetail]
+    public var attempts: [StoredAttempt]
     public var requestId: String?
     public var completed: Int64
 
-    public init(errorCode: Int64?, errorMsg: String?, reason: String?, attempts: [VerificationDetail], requestId: String?, completed: Int64) {
+    public init(errorCode: Int64?, errorMsg: String?, reason: String?, attempts: [StoredAttempt], requestId: String?, completed: Int64) {
         self.errorCode = errorCode
         self.errorMsg = errorMsg
         self.reason = reason

@@ -1,7 +1,6 @@
 #if canImport(Glibc)
 import Glibc
 #endif
-import FastCGI
 
 /// The configured store, opened once at start-up; `make()` gives each worker thread its store.
 /// The file store is one shared instance (every call is its own open/rename); a Redis store is
@@ -14,10 +13,13 @@ public enum TokenStores: Sendable {
     case file(FileTokenStore, FileRateLimiter)
     case redis(RedisOptions, StoreQuota)
 
-    public static func open(_ config: HandlerConfig) throws(ConfigError) -> TokenStores {
+    /// `log` takes the lines the store writes about itself (a Redis down at start-up, a file it
+    /// passes over); the handlers give `RequestLog.write`.
+    public static func open(_ config: HandlerConfig, log: @escaping @Sendable (String) -> Void) throws(ConfigError) -> TokenStores {
         guard let redis = config.redis else {
             do {
-                let store = try FileTokenStore(directory: config.storeDirectory, quota: config.storeQuota)
+                let store = try FileTokenStore(directory: config.storeDirectory, quota: config.storeQuota,
+                                               syscalls: Syscalls.live.logging(to: log))
                 return .file(store, FileRateLimiter(directory: store.directory))
             } catch {
                 throw ConfigError("store \(config.storeDirectory): \(error.detail)")
@@ -29,7 +31,7 @@ public enum TokenStores: Sendable {
             if error.call == "AUTH" || error.call == "SELECT" {
                 throw ConfigError("store \(redis.redacted): \(error.call) failed: \(error.detail)")
             }
-            RequestLog.write("event=store_unreachable store=\(redis.redacted) detail=\"\(error.detail)\" (answering 503 until Redis is reachable)")
+            log("event=store_unreachable store=\(redis.redacted) detail=\"\(error.detail)\" (answering 503 until Redis is reachable)")
         }
         return .redis(redis, config.storeQuota)
     }
