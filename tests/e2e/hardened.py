@@ -62,7 +62,10 @@ class Hardened:
             set_key(self.prefix / "etc/ekyc/secret.conf", key, value)
         self.config = self.prefix / "etc/ekyc/ekyc.conf"
         for key, value in {"single_use_links": "true", "expose_media": "true", "status": "on",
-                           "status_allow": "127.0.0.1", "workers": "16", **settings}.items():
+                           "status_allow": "127.0.0.1",
+                           # 2 × the shipped upstreams' keepalive 16: a handler lets at most half
+                           # its workers wait on kept connections (demo/ekyc.conf.in).
+                           "workers": "32", **settings}.items():
             set_key(self.config, key, value)
         self.run = self.prefix / "run-test"
         self.run.mkdir()
