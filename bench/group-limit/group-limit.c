@@ -11,6 +11,7 @@
 #include <fcgiapp.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -103,6 +104,9 @@ int main(int argc, char **argv) {
     journal_fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
     if (journal_fd < 0) fail("open", path);
     if (FCGX_Init() != 0) fail("FCGX_Init", "");
+    /* libfcgi's SIGTERM handler only asks the accept loop to stop, which waits in accept(): the
+     * bench stops this process by SIGTERM, so the default action is put back. */
+    signal(SIGTERM, SIG_DFL);
     umask(0111); /* the socket 0666, for nginx's workers */
     listen_fd = FCGX_OpenSocket(argv[1], 1024);
     if (listen_fd < 0) fail("FCGX_OpenSocket", argv[1]);

@@ -13,7 +13,8 @@ source "$(dirname "${BASH_SOURCE[0]}")/deps.sh"
 
 BENCH_APT_PACKAGES=(nginx libnginx-mod-http-echo libfcgi-dev libcurl4-openssl-dev libssl-dev pkg-config
   curl openssl gcc wrk hyperfine linux-perf valgrind php-fpm php-curl python3-venv)
-BENCH_PY_PACKAGES=(gunicorn tencentcloud-sdk-python-intl-en)
+# gunicorn 27 or later for --no-control-socket (else each instance opens one in ~/.gunicorn).
+BENCH_PY_PACKAGES=('gunicorn>=27' tencentcloud-sdk-python-intl-en)
 
 bench_deps_install() {
   # deps_install_apt installs what is missing from DEPS_APT_PACKAGES; here, the bench's list.
