@@ -63,9 +63,9 @@ class Hardened:
         self.config = self.prefix / "etc/ekyc/ekyc.conf"
         for key, value in {"single_use_links": "true", "expose_media": "true", "status": "on",
                            "status_allow": "127.0.0.1",
-                           # 2 × the shipped upstreams' keepalive 16: a handler lets at most half
-                           # its workers wait on kept connections (demo/ekyc.conf.in).
-                           "workers": "32", **settings}.items():
+                           # 4 × the shipped upstreams' keepalive 16, as in demo/ekyc.conf.in,
+                           # so nginx never reuses a kept connection the handler closed.
+                           "workers": "64", **settings}.items():
             set_key(self.config, key, value)
         self.run = self.prefix / "run-test"
         self.run.mkdir()
