@@ -24,7 +24,7 @@ nodes_prepare() {
   chmod 700 "$run/redis"
   # Every acknowledged write is on disk before Redis answers it (appendfsync always), so a
   # Redis killed mid-run comes back with every token it acknowledged; see docs/DEPLOYMENT.md.
-  # The process title carries the config path, so the PID checks of stack_pid_ok find RUN_DIR.
+  # The process title carries the config path, so the PID checks of procs_pid_ok find RUN_DIR.
   cat >"$run/redis/redis.conf" <<CONF
 bind 127.0.0.1
 port $EKYC_REDIS_PORT
@@ -57,20 +57,15 @@ CONF
   printf 'store = redis://:%s@127.0.0.1:%s/1\n' "$STACK_REDIS_PASSWORD" "$EKYC_REDIS_PORT" >>"$run/nodes/b/ekyc.conf"
   chmod 600 "$run/nodes/b/ekyc.conf"
 
-  local user_directive
-  user_directive="# nginx runs as $(id -un); its workers keep that user."
-  if [ "$(id -u)" -eq 0 ]; then user_directive="user nobody $(id -gn nobody);"; fi
   stack_render "$root/nginx/nodes.conf.in" "$run/nodes/nginx.conf" RUN_DIR="$run" NODES_PORT="$EKYC_NODES_PORT" \
-    USER_DIRECTIVE="$user_directive"
+    USER_DIRECTIVE="$(render_nginx_user_directive)"
   "$(stack_nginx)" -t -q -p "$run/nodes" -c "$run/nodes/nginx.conf"
 }
 
 # nodes_redis_start RUN_DIR : starts redis-server on its config and waits until it answers PING.
 nodes_redis_start() {
   local run=$1 tries
-  redis-server "$run/redis/redis.conf" </dev/null >>"$run/logs/redis.log" 2>&1 &
-  echo $! >"$run/pids/redis.pid"
-  disown $!
+  procs_spawn "$run" redis "$run/logs/redis.log" redis-server "$run/redis/redis.conf"
   for ((tries = 0; ; tries++)); do
     stack_alive_or_fail "$run" redis || return 1
     if REDISCLI_AUTH=$STACK_REDIS_PASSWORD redis-cli -h 127.0.0.1 -p "$EKYC_REDIS_PORT" ping 2>/dev/null | grep -q PONG; then
@@ -82,18 +77,12 @@ nodes_redis_start() {
 }
 
 nodes_start() {
-  local run=$1 bin=$2 node role name
+  local run=$1 bin=$2 node role
   nodes_redis_start "$run" || { stack_logs_tail "$run"; return 1; }
-  local clean_env=(env)
-  for name in $(compgen -e); do
-    [[ $name == EKYC_* ]] && clean_env+=(-u "$name")
-  done
   for node in "${NODES[@]}"; do
     for role in start callback; do
-      "${clean_env[@]}" "$bin/ekyc-$role" --config "$run/nodes/$node/ekyc.conf" --listen "unix:$run/nodes/$node/$role.sock" \
-        --socket-mode 0666 </dev/null >>"$run/logs/node-$node-$role.log" 2>&1 &
-      echo $! >"$run/pids/node-$node-$role.pid"
-      disown $!
+      procs_spawn --clean-env "$run" "node-$node-$role" "$run/logs/node-$node-$role.log" \
+        "$bin/ekyc-$role" --config "$run/nodes/$node/ekyc.conf" --listen "unix:$run/nodes/$node/$role.sock" --socket-mode 0666
     done
   done
   local tries
@@ -107,9 +96,7 @@ nodes_start() {
       done
     done
   done
-  "$(stack_nginx)" -p "$run/nodes" -c "$run/nodes/nginx.conf" </dev/null >>"$run/logs/nodes-nginx-error.log" 2>&1 &
-  echo $! >"$run/pids/nodes-nginx.pid"
-  disown $!
+  procs_spawn "$run" nodes-nginx "$run/logs/nodes-nginx-error.log" "$(stack_nginx)" -p "$run/nodes" -c "$run/nodes/nginx.conf"
   for ((tries = 0; ; tries++)); do
     stack_alive_or_fail "$run" nodes-nginx || return 1
     case "$(stack_http_status "http://localhost:$EKYC_NODES_PORT/ekyc/callback")" in
@@ -121,29 +108,7 @@ nodes_start() {
   done
 }
 
+# nodes_stop RUN_DIR : the load balancer first, Redis last.
 nodes_stop() {
-  local run=$1 name pid tries
-  local pids=()
-  for name in nodes-nginx node-a-start node-a-callback node-b-start node-b-callback redis; do
-    [ -f "$run/pids/$name.pid" ] || continue
-    pid=$(cat "$run/pids/$name.pid")
-    rm -f "$run/pids/$name.pid"
-    if stack_pid_ok "$run" "$pid"; then
-      kill -TERM "$pid" 2>/dev/null || true
-      pids+=("$pid")
-    fi
-  done
-  for ((tries = 0; tries < 50; tries++)); do
-    local still=()
-    for pid in "${pids[@]}"; do
-      if stack_pid_ok "$run" "$pid"; then still+=("$pid"); fi
-    done
-    pids=("${still[@]}")
-    ((${#pids[@]})) || return 0
-    sleep 0.1
-  done
-  for pid in "${pids[@]}"; do
-    echo "nodes: PID $pid ignored SIGTERM for 5 s; sending SIGKILL" >&2
-    kill -KILL "$pid" 2>/dev/null || true
-  done
+  procs_stop "$1" nodes-nginx node-a-start node-a-callback node-b-start node-b-callback redis
 }

@@ -17,6 +17,10 @@
 
 # shellcheck source=scripts/lib/certs.sh
 source "$(dirname "${BASH_SOURCE[0]}")/certs.sh"
+# shellcheck source=scripts/lib/procs.sh
+source "$(dirname "${BASH_SOURCE[0]}")/procs.sh"
+# shellcheck source=scripts/lib/render.sh
+source "$(dirname "${BASH_SOURCE[0]}")/render.sh"
 
 : "${EKYC_SITE_PORT:=8080}"
 : "${EKYC_API_PORT:=8443}"
@@ -43,26 +47,9 @@ stack_config() { if [ "$1" = sandbox ]; then echo sandbox.conf; else echo ekyc.c
 
 stack_nginx() { command -v nginx 2>/dev/null || echo /usr/sbin/nginx; }
 
-# stack_render TEMPLATE OUT NAME=VALUE... : replaces each @NAME@ in TEMPLATE.
-stack_render() {
-  local template=$1 out=$2 pair name value
-  shift 2
-  local edits=()
-  for pair in "$@"; do
-    name=${pair%%=*}
-    value=${pair#*=}
-    value=${value//\\/\\\\}
-    value=${value//|/\\|}
-    value=${value//&/\\&}
-    edits+=(-e "s|@${name}@|${value}|g")
-  done
-  sed "${edits[@]}" "$template" >"$out.tmp"
-  if grep -n '@[A-Z_]*@' "$out.tmp" >&2; then
-    echo "stack: placeholder left unrendered in $out" >&2
-    return 1
-  fi
-  mv "$out.tmp" "$out"
-}
+# stack_render TEMPLATE OUT NAME=VALUE... : render_template (render.sh), the name the stack's
+# callers use.
+stack_render() { render_template "$@"; }
 
 # stack_unmetered_config : config lines that turn off the API budget and every fair share, for
 # stacks whose clients all come from one address and whose load is the point (the test suite's
@@ -99,12 +86,7 @@ stack_prepare() {
   if [ "${EKYC_STACK_UNMETERED:-}" = 1 ]; then stack_unmetered_config >>"$run/ekyc.conf"; fi
   stack_render "$root/demo/sandbox.conf.in" "$run/sandbox.conf" "${vars[@]}" SANDBOX_RATE_LIMIT="${EKYC_SANDBOX_RATE_LIMIT:-on}"
 
-  local user_directive
-  user_directive="# nginx runs as $(id -un); its workers keep that user."
-  if [ "$(id -u)" -eq 0 ]; then
-    user_directive="user nobody $(id -gn nobody);"
-  fi
-  stack_render "$root/nginx/demo.conf.in" "$run/nginx.conf" "${vars[@]}" USER_DIRECTIVE="$user_directive"
+  stack_render "$root/nginx/demo.conf.in" "$run/nginx.conf" "${vars[@]}" USER_DIRECTIVE="$(render_nginx_user_directive)"
 
   # The merchant snippet and its upstreams exactly as shipped, with the sockets moved into
   # RUN_DIR; the snippet includes `fastcgi_params` relative to the config, so a copy sits beside it.
@@ -127,12 +109,8 @@ stack_prepare() {
   "$(stack_nginx)" -t -q -p "$run" -c "$run/nginx.conf"
 }
 
-# stack_pid_ok RUN_DIR PID : the process is alive and is one of ours (its command line names
-# RUN_DIR), so a recycled PID is never signalled.
-stack_pid_ok() {
-  local run=$1 pid=$2
-  [ -r "/proc/$pid/cmdline" ] && tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF -- "$run"
-}
+# stack_pid_ok RUN_DIR PID : procs_pid_ok (procs.sh).
+stack_pid_ok() { procs_pid_ok "$@"; }
 
 stack_logs_tail() {
   local run=$1 log
@@ -144,35 +122,22 @@ stack_logs_tail() {
 }
 
 stack_start() {
-  local run=$1 bin=$2 svc name
-  # The binaries read EKYC_<KEY> from the environment as config overrides; the scripts' own
-  # EKYC_* variables (ports, run dir) are not config, so the binaries never see them.
-  local clean_env=(env)
-  for name in $(compgen -e); do
-    [[ $name == EKYC_* ]] && clean_env+=(-u "$name")
-  done
+  local run=$1 bin=$2 svc
   for svc in "${STACK_SERVICES[@]}"; do
     local exe
     exe="$bin/$(stack_binary "$svc")"
     [ -x "$exe" ] || { echo "stack: $exe not found; build with: swift build -c release --static-swift-stdlib" >&2; return 1; }
-    "${clean_env[@]}" "$exe" --config "$run/$(stack_config "$svc")" --listen "unix:$run/$svc.sock" --socket-mode 0666 \
-      </dev/null >>"$run/logs/$svc.log" 2>&1 &
-    echo $! >"$run/pids/$svc.pid"
-    # Stopped by PID through stack_stop; the shell need not report on it as a job.
-    disown $!
+    procs_spawn --clean-env "$run" "$svc" "$run/logs/$svc.log" \
+      "$exe" --config "$run/$(stack_config "$svc")" --listen "unix:$run/$svc.sock" --socket-mode 0666
   done
   stack_wait_sockets "$run" || { stack_logs_tail "$run"; return 1; }
 
-  "$(stack_nginx)" -p "$run" -c "$run/nginx.conf" </dev/null >>"$run/logs/nginx-error.log" 2>&1 &
-  echo $! >"$run/pids/nginx.pid"
-  disown $!
+  procs_spawn "$run" nginx "$run/logs/nginx-error.log" "$(stack_nginx)" -p "$run" -c "$run/nginx.conf"
   stack_wait_http "$run" || { stack_logs_tail "$run"; return 1; }
 
   # The receiver first, so the deliverer's first round finds it listening.
-  /usr/bin/python3 "$STACK_ROOT/demo/webhook-receiver.py" --port "$EKYC_WEBHOOK_PORT" --secret-file "$run/secret.conf" \
-    </dev/null >>"$run/logs/webhook-receiver.log" 2>&1 &
-  echo $! >"$run/pids/webhook-receiver.pid"
-  disown $!
+  procs_spawn "$run" webhook-receiver "$run/logs/webhook-receiver.log" \
+    /usr/bin/python3 "$STACK_ROOT/demo/webhook-receiver.py" --port "$EKYC_WEBHOOK_PORT" --secret-file "$run/secret.conf"
   local tries
   for ((tries = 0; ; tries++)); do
     stack_alive_or_fail "$run" webhook-receiver || { stack_logs_tail "$run"; return 1; }
@@ -180,21 +145,11 @@ stack_start() {
     ((tries < 100)) || { echo "stack: the webhook receiver does not answer on :$EKYC_WEBHOOK_PORT" >&2; return 1; }
     sleep 0.1
   done
-  "${clean_env[@]}" "$bin/ekyc-start" deliver --config "$run/ekyc.conf" </dev/null >>"$run/logs/deliver.log" 2>&1 &
-  echo $! >"$run/pids/deliver.pid"
-  disown $!
+  procs_spawn --clean-env "$run" deliver "$run/logs/deliver.log" "$bin/ekyc-start" deliver --config "$run/ekyc.conf"
 }
 
-# While starting, a child may not have exec'd its program yet (its command line is still this
-# shell's), so here only the PID's existence counts; stack_stop checks the command line.
-stack_alive_or_fail() {
-  local run=$1 name=$2 pid
-  pid=$(cat "$run/pids/$name.pid" 2>/dev/null)
-  if [ -z "$pid" ] || ! kill -0 "$pid" 2>/dev/null; then
-    echo "stack: $name is not running" >&2
-    return 1
-  fi
-}
+# stack_alive_or_fail RUN_DIR NAME : procs_alive (procs.sh).
+stack_alive_or_fail() { procs_alive "$@"; }
 
 stack_wait_sockets() {
   local run=$1 svc tries
@@ -254,32 +209,7 @@ stack_running() {
   done
 }
 
+# stack_stop RUN_DIR : nginx first, so no request reaches a handler that is going away.
 stack_stop() {
-  local run=$1 pidfile pid name tries
-  local pids=()
-  # nginx first, so no request reaches a handler that is going away.
-  for name in nginx "${STACK_SERVICES[@]}" "${STACK_WORKERS[@]}"; do
-    pidfile="$run/pids/$name.pid"
-    [ -f "$pidfile" ] || continue
-    pid=$(cat "$pidfile")
-    rm -f "$pidfile"
-    if stack_pid_ok "$run" "$pid"; then
-      kill -TERM "$pid" 2>/dev/null || true
-      pids+=("$pid")
-    fi
-  done
-  # One 5 s grace period for all of them, then SIGKILL for any that is left.
-  local left=("${pids[@]}")
-  for ((tries = 0; ${#left[@]} && tries < 50; tries++)); do
-    sleep 0.1
-    local still=()
-    for pid in "${left[@]}"; do
-      if stack_pid_ok "$run" "$pid"; then still+=("$pid"); fi
-    done
-    left=("${still[@]}")
-  done
-  for pid in "${left[@]}"; do
-    echo "stack: PID $pid ignored SIGTERM for 5 s; sending SIGKILL" >&2
-    kill -KILL "$pid" 2>/dev/null || true
-  done
+  procs_stop "$1" nginx "${STACK_SERVICES[@]}" "${STACK_WORKERS[@]}"
 }

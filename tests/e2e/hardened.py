@@ -33,7 +33,10 @@ class Hardened:
             set_key(self.prefix / "etc/ekyc/secret.conf", key, value)
         self.config = self.prefix / "etc/ekyc/ekyc.conf"
         for key, value in {"single_use_links": "true", "expose_media": "true", "status": "on",
-                           "status_allow": "127.0.0.1", "workers": "16", **settings}.items():
+                           "status_allow": "127.0.0.1",
+                           # 4 × the shipped upstreams' keepalive 16, as in demo/ekyc.conf.in,
+                           # so nginx never reuses a kept connection the handler closed.
+                           "workers": "64", **settings}.items():
             set_key(self.config, key, value)
         self.run = self.prefix / "run-test"
         self.run.mkdir()
