@@ -19,6 +19,8 @@ public struct Syscalls: Sendable {
     public var mkdir: @Sendable (String, UInt32) -> Int32
     public var pread: @Sendable (Int32, UnsafeMutableRawBufferPointer, Int64) -> Int
     public var pwrite: @Sendable (Int32, UnsafeRawBufferPointer, Int64) -> Int
+    /// syncfs(2): every file of the store's file system to disk at once, what retires a journal segment.
+    public var syncfs: @Sendable (Int32) -> Int32 = { Syscalls.glibcSyncfs($0) }
 
     public static let live = Syscalls(
         open: { Glibc.open($0, $1, mode_t($2)) },
@@ -33,6 +35,21 @@ public struct Syscalls: Sendable {
         pread: { Glibc.pread($0, $1.baseAddress, $1.count, off_t($2)) },
         pwrite: { Glibc.pwrite($0, $1.baseAddress, $1.count, off_t($2)) }
     )
+
+    /// Glibc declares syncfs only under _GNU_SOURCE, which the Swift module is not built with;
+    /// the symbol is looked up once instead (sync(2), all file systems, if it were missing).
+    private static let syncfsSymbol: (@convention(c) (Int32) -> Int32)? = {
+        guard let symbol = dlsym(nil, "syncfs") else { return nil }
+        return unsafeBitCast(symbol, to: (@convention(c) (Int32) -> Int32).self)
+    }()
+
+    static func glibcSyncfs(_ fd: Int32) -> Int32 {
+        guard let call = syncfsSymbol else {
+            Glibc.sync()
+            return 0
+        }
+        return call(fd)
+    }
 
     /// Runs `body` until it does not fail with EINTR; a failure becomes a `StoreError`.
     func retrying(_ call: String, _ path: String, _ body: () -> Int) throws(StoreError) -> Int {
