@@ -85,6 +85,9 @@ extension FileTokenStore {
                 guard Self.replaces(entry, record, file: file) else { return }
                 let temp = try files.writeTemp(entry.payload, in: shard, sync: false)
                 defer { _ = files.sys.unlink(temp) }
+                // The file is dated as its entry, so a later entry for it compares against that.
+                var times = [Self.time(entry.stamp), Self.time(entry.stamp)]
+                _ = utimensat(AT_FDCWD, temp, &times, 0)
                 try files.rename(temp, to: file, directory: shard, sync: false)
             }
         case .removal:
@@ -105,6 +108,10 @@ extension FileTokenStore {
         if bytes == entry.payload || current.status.isFinal { return false }
         if record.status.isFinal { return true }
         return (modifiedNanoseconds(file) ?? 0) < entry.stamp
+    }
+
+    private static func time(_ nanoseconds: Int64) -> timespec {
+        timespec(tv_sec: Int(nanoseconds / 1_000_000_000), tv_nsec: Int(nanoseconds % 1_000_000_000))
     }
 
     static func modifiedNanoseconds(_ path: String) -> Int64? {
