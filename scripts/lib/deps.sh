@@ -13,13 +13,14 @@
 # run the handlers under; libhiredis-dev is the C client of the Redis token store and redis-server
 # the Redis the tests start on a loopback port of their own. php-cli and nodejs run the README's
 # link-signing and webhook-verifying snippets (docs/snippets/) in the tests, as a merchant's app
-# and backend would. ca-certificates is
+# and backend would. strace shows the tests the order of the token store's system calls (each
+# record durable before its redirect goes out). ca-certificates is
 # the system CA store the handlers trust for Tencent's certificate: Debian's libcurl4 only
 # recommends it, so a slim host without it would fail every API call. The packages' own
 # services stay stopped (policy-rc.d, below).
 DEPS_APT_PACKAGES=(nginx libfcgi-dev libcurl4-openssl-dev libssl-dev pkg-config curl openssl ca-certificates python3-venv
                    chromium chromium-driver fonts-wqy-microhei libfcgi-bin spawn-fcgi fcgiwrap
-                   libhiredis-dev redis-server php-cli nodejs)
+                   libhiredis-dev redis-server php-cli nodejs strace)
 
 # PyPI packages for tests/e2e: Tencent's official SDK (to check the sandbox speaks the real API),
 # pytest, and selenium (to drive chromium through chromium-driver).

@@ -129,6 +129,7 @@ class Gate:
         self.stack = stack
         self.directory = directory
         self.store = directory / "tokens"
+        self.store.mkdir(mode=0o700, exist_ok=True)
         text = Path(stack.run_dir, "ekyc.conf").read_text()
         settings = {"store": "file:%s" % self.store, "webhook_url": receiver_url, **settings}
         for key, value in settings.items():

@@ -4,7 +4,8 @@ import Glibc
 import FastCGI
 
 /// The configured store, opened once at start-up; `make()` gives each worker thread its store.
-/// The file store is one shared instance (every call is its own open/rename); a Redis store is
+/// The file store is one shared instance (every call is its own open/rename; its journal is
+/// the process's, shared by the workers so their flushes are shared); a Redis store is
 /// one instance per worker, each with its own connection, so no worker waits for another's
 /// round trip and no pool or lock is shared between threads.
 ///
@@ -17,7 +18,7 @@ public enum TokenStores: Sendable {
     public static func open(_ config: HandlerConfig) throws(ConfigError) -> TokenStores {
         guard let redis = config.redis else {
             do {
-                let store = try FileTokenStore(directory: config.storeDirectory, quota: config.storeQuota)
+                let store = try FileTokenStore(directory: config.storeDirectory, quota: config.storeQuota, create: config.fileStore.create)
                 return .file(store, FileRateLimiter(directory: store.directory))
             } catch {
                 throw ConfigError("store \(config.storeDirectory): \(error.detail)")
