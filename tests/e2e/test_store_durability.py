@@ -145,3 +145,5 @@ def test_a_vanished_store_stops_the_handlers_until_created_or_allowed(stack, tmp
     answer = check_config(stack, config)
     assert answer.returncode == 0, answer.stdout
     assert store.is_dir() and (store.stat().st_mode & 0o777) == 0o700
+    # The check's probe record went through a journal; the command's clean exit retired it.
+    assert (store / "journal").is_dir() and not list((store / "journal").glob("*.journal"))
