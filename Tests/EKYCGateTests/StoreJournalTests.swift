@@ -144,6 +144,17 @@ import Testing
         for n in 0..<30 { #expect(try files.load(token: record(100 + n).token) != nil) }
     }
 
+    /// A full segment is removed only after the record files of its entries have their names:
+    /// before that, a power loss would find neither the record file nor its entry.
+    @Test func aFullSegmentWaitsForItsRecordFilesToBeNamed() throws {
+        let files = try FileTokenStore(directory: store, segmentLimit: 1)
+        let ticket = try files.journal.commit(try entry(record(9)))
+        let held = try segments()
+        #expect(held.count == 1, "retired but not yet removed: its record file has no name yet")
+        files.journal.published(ticket)
+        #expect(try segments().isEmpty)
+    }
+
     @Test func aFailedAppendIsOverwrittenByTheNext() throws {
         let failFirst = ManagedFlag()
         var calls = Syscalls.live

@@ -24,7 +24,9 @@ extension FileTokenStore {
             // this write's journal entry (what recovery compares).
             let temp = try files.writeTemp(bytes, in: shard, sync: false)
             defer { _ = files.sys.unlink(temp) }
-            try journal.commit(JournalEntry(kind: .record, stamp: StoreJournal.stamp(), payload: bytes))
+            let ticket = try journal.commit(JournalEntry(kind: .record, stamp: StoreJournal.stamp(), payload: bytes))
+            // The segment is not retired before the record file has its name.
+            defer { journal.published(ticket) }
             published = try publish(temp)
         }
         return published

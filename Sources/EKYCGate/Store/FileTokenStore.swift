@@ -117,7 +117,8 @@ public final class FileTokenStore: TokenStore {
         let (shard, file) = path(for: token)
         guard !Self.isMissing(file) else { return }
         try files.withLock(shard) { (_) throws(StoreError) in
-            try journal.commit(JournalEntry(kind: .removal, stamp: StoreJournal.stamp(), payload: Array(token.utf8)))
+            let ticket = try journal.commit(JournalEntry(kind: .removal, stamp: StoreJournal.stamp(), payload: Array(token.utf8)))
+            defer { journal.published(ticket) }
             if files.sys.unlink(file) != 0, errno != ENOENT {
                 let code = errno
                 throw StoreError(call: "unlink", path: file, errno: code, detail: String(cString: strerror(code)))

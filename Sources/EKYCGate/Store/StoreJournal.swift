@@ -25,11 +25,30 @@ final class StoreJournal: @unchecked Sendable {
     let files: DurableFiles
     let segmentLimit: Int
 
-    private struct Segment {
-        var fd: Int32
-        var path: String
-        var size: Int
-        var pid: Int32
+    /// A segment file; its fields change only under the journal's lock.
+    final class Segment: @unchecked Sendable {
+        let fd: Int32
+        let path: String
+        let pid: Int32
+        var size = 0
+        /// Entries appended whose writers have not yet published their record files.
+        var outstanding = 0
+        /// No more appends: full, failed, or the process is exiting.
+        var retired = false
+        /// A flush failed: entries may be missing, so it is left for recovery, never removed.
+        var lost = false
+        var closing = false
+
+        init(fd: Int32, path: String, pid: Int32) {
+            self.fd = fd
+            self.path = path
+            self.pid = pid
+        }
+    }
+
+    /// What `commit` returns and `published` takes back: the segment holding the entry.
+    struct Ticket: Sendable {
+        fileprivate let segment: Segment
     }
 
     private let lock = Lock()
@@ -61,17 +80,18 @@ final class StoreJournal: @unchecked Sendable {
     }
 
     /// Appends `entry` and returns once it is durable: either this thread flushed the segment,
-    /// or a flush that started after the append did.
-    func commit(_ entry: JournalEntry) throws(StoreError) {
+    /// or a flush that started after the append did. The caller publishes the record file, then
+    /// hands the ticket back to `published`: a segment is removed only once every record file
+    /// it covers has its name and a `syncfs` made them durable.
+    func commit(_ entry: JournalEntry) throws(StoreError) -> Ticket {
         let bytes = entry.encoded()
         lock.lock()
         let sequence: UInt64
-        do { sequence = try append(bytes) } catch {
+        let mine: Segment
+        do { (sequence, mine) = try append(bytes) } catch {
             lock.unlock()
             throw error
         }
-        var retired: Segment?
-        var retiredIsDurable = false
         var outcome: StoreError?
         while durable < sequence {
             if let failed, sequence <= failed.through {
@@ -82,16 +102,14 @@ final class StoreJournal: @unchecked Sendable {
                 _ = flushed.wait(lock, deadline: MonotonicClock.nowNanoseconds() &+ 1_000_000_000)
                 continue
             }
-            guard let current = segment else {
-                outcome = StoreError(call: "fdatasync", path: directory, errno: EIO, detail: "the journal segment was lost")
-                break
-            }
-            // The leader: flushes everything appended so far. A full segment is retired here,
-            // under the lock, so nothing more is appended to it.
+            // The leader: flushes everything appended so far (all of it in `mine`: a segment
+            // is swapped only here, or after a failed flush, by the leader). A full segment is
+            // retired here, under the lock, so nothing more is appended to it.
             flushing = true
             let target = appended
-            if current.size >= segmentLimit {
-                retired = current
+            let current = mine
+            if current.size >= segmentLimit, segment === current {
+                current.retired = true
                 segment = nil
             }
             lock.unlock()
@@ -105,51 +123,71 @@ final class StoreJournal: @unchecked Sendable {
             flushing = false
             if code == 0 {
                 durable = max(durable, target)
-                retiredIsDurable = retired != nil
             } else {
                 // The kernel may have dropped the failed pages: every entry not yet durable
                 // fails, and the segment is given up (left for recovery) for a new one.
                 failed = (appended, StoreError(call: "fdatasync", path: current.path, errno: code, detail: String(cString: strerror(code))))
-                if segment?.fd == current.fd { segment = nil }
-                if retired == nil { retired = current }
+                current.lost = true
+                current.retired = true
+                if segment === current { segment = nil }
             }
             flushed.broadcast()
         }
         lock.unlock()
-        if let retired { retire(retired, flushed: retiredIsDurable) }
-        if let outcome { throw outcome }
+        let ticket = Ticket(segment: mine)
+        if let outcome {
+            published(ticket)
+            throw outcome
+        }
+        return ticket
     }
 
-    /// Retires the current segment (a process that exits): removed when everything in it is
-    /// durable and a `syncfs` made the record files durable too, else left for recovery.
-    func close() {
-        let current: Segment? = lock.withLock {
-            defer { segment = nil }
-            return segment
+    /// The entry's record file has its name (or its write gave up): the last one of a retired
+    /// segment retires it.
+    func published(_ ticket: Ticket) {
+        let old = ticket.segment
+        let ready: Bool = lock.withLock {
+            old.outstanding -= 1
+            guard old.retired, old.outstanding == 0, !old.closing else { return false }
+            old.closing = true
+            return true
         }
-        guard let current, current.pid == getpid() else { return }
-        retire(current, flushed: lock.withLock { durable == appended && failed == nil })
+        if ready { retire(old) }
+    }
+
+    /// Retires the current segment (a process that exits): removed once every write in it is
+    /// published and a `syncfs` made the record files durable, else left for recovery.
+    func close() {
+        let ready: Segment? = lock.withLock {
+            guard let current = segment, current.pid == getpid() else { return nil }
+            segment = nil
+            current.retired = true
+            guard current.outstanding == 0, !current.closing else { return nil }
+            current.closing = true
+            return current
+        }
+        if let ready { retire(ready) }
     }
 
     /// With the lock held: writes `bytes` at the end of the segment (opened when there is none,
     /// or when this is a forked child). A failed or short write does not move the end, so the
     /// next append overwrites what it left.
-    private func append(_ bytes: [UInt8]) throws(StoreError) -> UInt64 {
+    private func append(_ bytes: [UInt8]) throws(StoreError) -> (UInt64, Segment) {
         if segment == nil || segment?.pid != getpid() { segment = try openSegment() }
-        guard var current = segment else { throw StoreError(call: "open", path: directory, errno: EIO, detail: "no journal segment") }
+        guard let current = segment else { throw StoreError(call: "open", path: directory, errno: EIO, detail: "no journal segment") }
         var offset = 0
         while offset < bytes.count {
-            let start = offset
+            let start = offset, end = current.size
             let n = try files.sys.retrying("pwrite", current.path) {
-                bytes.withUnsafeBytes { files.sys.pwrite(current.fd, UnsafeRawBufferPointer(rebasing: $0[start...]), Int64(current.size + start)) }
+                bytes.withUnsafeBytes { files.sys.pwrite(current.fd, UnsafeRawBufferPointer(rebasing: $0[start...]), Int64(end + start)) }
             }
             if n == 0 { throw StoreError(call: "pwrite", path: current.path, errno: EIO, detail: "wrote 0 bytes") }
             offset += n
         }
         current.size += bytes.count
-        segment = current
+        current.outstanding += 1
         appended += 1
-        return appended
+        return (appended, current)
     }
 
     /// A new segment: created under a temp name, locked, then named, so recovery never sees
@@ -176,15 +214,15 @@ final class StoreJournal: @unchecked Sendable {
             _ = files.sys.unlink(path)
             throw error
         }
-        return Segment(fd: fd, path: path, size: 0, pid: pid)
+        return Segment(fd: fd, path: path, pid: pid)
     }
 
     /// Makes the record files a segment covers durable (`syncfs` of the store's file system),
     /// then removes it. A segment whose flush failed, or a failed `syncfs`, leaves it in place
     /// for recovery to replay.
-    private func retire(_ old: Segment, flushed: Bool) {
+    private func retire(_ old: Segment) {
         defer { _ = files.sys.close(old.fd) }
-        guard flushed, syncFileSystem() else { return }
+        guard !old.lost, syncFileSystem() else { return }
         _ = files.sys.unlink(old.path)
     }
 
