@@ -68,7 +68,7 @@ import EKYCGate
     }
 
     func config(redirect: String) -> String {
-        "secret_id = AKIDx\nsecret_key = k\nstore = file:\(directory)/tokens\nredirect_url = \(redirect)\n"
+        "secret_id = AKIDx\nsecret_key = k\nstore = file:\(directory)/tokens\nstore_create = true\nredirect_url = \(redirect)\n"
     }
 
     @Test func reloadSwapsInAValidConfiguration() throws {

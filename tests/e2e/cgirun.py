@@ -12,6 +12,10 @@ def config_with(stack, directory: Path, drop=(), **settings) -> Path:
     """A copy of the stack's ekyc.conf in `directory` with each `key=value` of `settings` in
     place of that key's line, or added when the file has none, and each key in `drop` removed."""
     config = Path(stack.run_dir, "ekyc.conf").read_text()
+    store = str(settings.get("store", ""))
+    if store.startswith("file:") and settings.get("store_create") is None:
+        # As an admin (or scripts/install) would: the handlers do not create a missing store.
+        Path(store[5:]).mkdir(mode=0o700, parents=True, exist_ok=True)
     for key, value in settings.items():
         config, count = re.subn(r"(?m)^%s = .*$" % key, "%s = %s" % (key, value), config)
         if not count:

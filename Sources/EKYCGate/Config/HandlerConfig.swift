@@ -17,6 +17,8 @@ public struct HandlerConfig: Sendable {
     public var redis: RedisOptions?
     /// `store_max_records`, `store_max_bytes`: past them START answers 503 `store_full`.
     public var storeQuota: StoreQuota
+    /// `store_create`: whether a missing store directory is made (`FileStoreOptions`).
+    public var fileStore: FileStoreOptions
     public var cookieName: String
     public var cookieSecure: Bool
     /// Where the browser sends the session cookie back (`cookie_path`).
@@ -62,7 +64,7 @@ public struct HandlerConfig: Sendable {
         "browser_images", "start_url",
     ]).union(WebVerificationConfig.configKeys).union(Limits.configKeys)
         .union(ReconcileSettings.configKeys).union(Webhooks.configKeys).union(CookiePath.configKeys)
-        .union(RedisReplication.configKeys)
+        .union(RedisReplication.configKeys).union(FileStoreOptions.configKeys)
 
     /// Reads the config file, applies `EKYC_*` overrides, reads the files it names, and checks
     /// everything: the one loading step, done once per start or reload.
@@ -130,6 +132,7 @@ public struct HandlerConfig: Sendable {
         }
         storeQuota = StoreQuota(maxRecords: try file.limit("store_max_records", default: StoreQuota.defaultMaxRecords, range: 1...(1 << 40)),
                                 maxBytes: try file.limit("store_max_bytes", default: StoreQuota.defaultMaxBytes, range: 1...(1 << 50)))
+        fileStore = try FileStoreOptions(config: file)
         cookieName = try file.string("cookie_name", default: "ekyc_session")
         guard cookieName.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_" || $0 == "-") }) else {
             throw ConfigError("\(file.origin(of: "cookie_name")): cookie_name may hold only letters, digits, _ and -")

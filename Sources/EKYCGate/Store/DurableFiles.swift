@@ -20,6 +20,25 @@ struct DurableFiles: Sendable {
     /// the call. Returns what `publish` returned.
     func write(_ bytes: [UInt8], in directory: String,
                publish: (_ temp: String, _ directoryFD: Int32) throws(StoreError) -> Bool) throws(StoreError) -> Bool {
+        let temp = try writeTemp(bytes, in: directory, sync: true)
+        do {
+            var published = false
+            try withLock(directory) { (directoryFD) throws(StoreError) in
+                published = try publish(temp, directoryFD)
+            }
+            // A publish that kept the temp's name for nothing (a link that found the name taken,
+            // a write-once check that declined) leaves it behind; it goes now.
+            _ = sys.unlink(temp)
+            return published
+        } catch {
+            _ = sys.unlink(temp)
+            throw error
+        }
+    }
+
+    /// A temp file in `directory` (made when missing) holding `bytes`, fdatasynced when `sync`
+    /// (a journaled write leaves the flush to the journal); its path.
+    func writeTemp(_ bytes: [UInt8], in directory: String, sync: Bool) throws(StoreError) -> String {
         let random: [UInt8]
         do { random = try SecureRandom.bytes(8) } catch {
             throw StoreError(call: "random", path: directory, errno: 0, detail: error.description)
@@ -36,17 +55,10 @@ struct DurableFiles: Sendable {
         var closed = false
         do {
             try sys.writeAll(fd, bytes, path: temp)
-            _ = try sys.retrying("fdatasync", temp) { Int(sys.datasync(fd)) }
+            if sync { _ = try sys.retrying("fdatasync", temp) { Int(sys.datasync(fd)) } }
             closed = true
             _ = try sys.retrying("close", temp) { Int(sys.close(fd)) }
-            var published = false
-            try withLock(directory) { (directoryFD) throws(StoreError) in
-                published = try publish(temp, directoryFD)
-            }
-            // A publish that kept the temp's name for nothing (a link that found the name taken,
-            // a write-once check that declined) leaves it behind; it goes now.
-            _ = sys.unlink(temp)
-            return published
+            return temp
         } catch {
             if !closed { _ = sys.close(fd) }
             _ = sys.unlink(temp)
@@ -56,20 +68,20 @@ struct DurableFiles: Sendable {
 
     /// Publishes by rename: the file is replaced whole, and durable once `directory` (the
     /// file's; its open fd when the caller holds one) is synced.
-    func rename(_ temp: String, to file: String, directory: String, directoryFD: Int32? = nil) throws(StoreError) {
+    func rename(_ temp: String, to file: String, directory: String, directoryFD: Int32? = nil, sync: Bool = true) throws(StoreError) {
         _ = try sys.retrying("rename", file) { Int(sys.rename(temp, file)) }
-        try sync(directory, directoryFD)
+        if sync { try self.sync(directory, directoryFD) }
     }
 
     /// Publishes by link(2), which gives the complete temp file its name only if the name is
     /// free: of two creators exactly one succeeds. True when this one did.
-    func link(_ temp: String, to file: String, directory: String, directoryFD: Int32? = nil) throws(StoreError) -> Bool {
+    func link(_ temp: String, to file: String, directory: String, directoryFD: Int32? = nil, sync: Bool = true) throws(StoreError) -> Bool {
         guard sys.link(temp, file) == 0 else {
             let code = errno
             if code == EEXIST { return false }
             throw StoreError(call: "link", path: file, errno: code, detail: String(cString: strerror(code)))
         }
-        try sync(directory, directoryFD)
+        if sync { try self.sync(directory, directoryFD) }
         return true
     }
 
@@ -80,8 +92,16 @@ struct DurableFiles: Sendable {
 
     /// Runs `body` with the directory open and an exclusive `flock` on it (writers only:
     /// readers never lock, since a rename is atomic for them).
-    func withLock(_ directory: String, _ body: (_ directoryFD: Int32) throws(StoreError) -> Void) throws(StoreError) {
-        let fd = Int32(try sys.retrying("open", directory) { Int(sys.open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0)) })
+    /// With `creating`, a missing directory is made first (a mkdir only then, not per write).
+    func withLock(_ directory: String, creating: Bool = false, _ body: (_ directoryFD: Int32) throws(StoreError) -> Void) throws(StoreError) {
+        let open = { () throws(StoreError) -> Int32 in
+            Int32(try sys.retrying("open", directory) { Int(sys.open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0)) })
+        }
+        let fd: Int32
+        do { fd = try open() } catch where creating && error.errno == ENOENT {
+            try makeDirectory(directory)
+            fd = try open()
+        }
         defer { _ = sys.close(fd) }
         _ = try sys.retrying("flock", directory) { Int(flock(fd, LOCK_EX)) }
         defer { _ = flock(fd, LOCK_UN) }
@@ -116,8 +136,14 @@ struct DurableFiles: Sendable {
         return kill(pid, 0) != 0 && errno == ESRCH
     }
 
+    /// A new directory's name is durable only once its parent is synced: without that, the first
+    /// record of a new shard could vanish with its directory at a power loss.
     func makeDirectory(_ path: String) throws(StoreError) {
-        if sys.mkdir(path, 0o700) == 0 { return }
+        if sys.mkdir(path, 0o700) == 0 {
+            let slash = path.lastIndex(of: "/")
+            let parent = slash.map { $0 == path.startIndex ? "/" : String(path[..<$0]) } ?? "."
+            return try syncDirectory(parent)
+        }
         let code = errno
         if code == EEXIST { return }
         throw StoreError(call: "mkdir", path: path, errno: code,

@@ -8,27 +8,46 @@ import Glibc
 #endif
 import EKYCCrypto
 
-/// One JSON file per token, crash-safe (`DurableFiles`, in the way of git's object files and
-/// maildir: temp file, fdatasync, rename or link, fsync the directory). File names are the
-/// SHA-256 of the token, sharded by its first byte, so a token never becomes a path and readers
-/// never see a partial record.
+/// One JSON file per token, crash-safe by group commit: each write is first appended to the
+/// process's journal (`StoreJournal`), made durable by one `fdatasync` shared with every
+/// concurrent write, then the record file is given its name (temp file, rename or link, under
+/// the shard's lock) without a flush of its own. File names are the SHA-256 of the token,
+/// sharded by its first byte, so a token never becomes a path and readers never see a partial
+/// record; the journal is only read after a crash (`recoverJournals`).
 public final class FileTokenStore: TokenStore {
     public let directory: String
     public let quota: StoreQuota
     let files: DurableFiles
+    let journal: StoreJournal
     private let counts: QuotaCountsFile
     static let tempPrefix = DurableFiles.tempPrefix
     /// A record file that cannot be read is removed once older than this: the retention, plus a
     /// day in which a version that can read it may still be rolled back to.
     static let unreadableRecordSeconds: Int64 = TokenRecord.retentionSeconds + 86_400
 
-    /// Opens (and creates, mode 0700) the store directory; its parent must exist.
-    public init(directory: String, quota: StoreQuota = .off, syscalls: Syscalls = .live) throws(StoreError) {
+    /// Opens the store directory, and replays what crashed processes left in their journals.
+    /// A missing directory is created (mode 0700; its parent must exist) only when `create`:
+    /// a store that vanished (an unmounted disk, a wrong path) must not silently start empty.
+    public init(directory: String, quota: StoreQuota = .off, syscalls: Syscalls = .live,
+                create: Bool = true, segmentLimit: Int = 4 << 20) throws(StoreError) {
         self.directory = directory.hasSuffix("/") && directory.count > 1 ? String(directory.dropLast()) : directory
         self.quota = quota
         self.files = DurableFiles(sys: syscalls)
         counts = QuotaCountsFile(store: self.directory, syscalls: syscalls)
-        try files.makeDirectory(self.directory)
+        journal = StoreJournal(storeDirectory: self.directory, files: files, segmentLimit: segmentLimit)
+        if create {
+            try files.makeDirectory(self.directory)
+        } else {
+            var info = stat()
+            guard stat(self.directory, &info) == 0 else {
+                let code = errno
+                throw StoreError(call: "stat", path: self.directory, errno: code, detail: code == ENOENT
+                    ? "the store directory does not exist — if it was lost, restore it (or mount its disk); for a new store, create it "
+                        + "(install -d -m 700 -o <handlers' user> \(self.directory)) or set store_create = true"
+                    : String(cString: strerror(code)))
+            }
+        }
+        try recoverJournals()
     }
 
     public func path(for token: String) -> (shard: String, file: String) {
@@ -39,21 +58,27 @@ public final class FileTokenStore: TokenStore {
 
     public func save(_ record: TokenRecord) throws(StoreError) {
         let (shard, file) = path(for: record.token)
-        _ = try files.write(try admitted(record, file), in: shard) { (temp, directoryFD) throws(StoreError) in
+        let bytes = try admitted(record, file)
+        _ = try journaled(bytes, shard: shard) {
             // A final record is written once: the check and the rename happen under one lock,
             // so a racing writer cannot slip a rename in between.
-            if (try? load(token: record.token))??.status.isFinal == true { return false }
-            try files.rename(temp, to: file, directory: shard, directoryFD: directoryFD)
+            (try? load(token: record.token))??.status.isFinal != true
+        } publish: { (temp) throws(StoreError) in
+            try files.rename(temp, to: file, directory: shard, sync: false)
             return true
         }
     }
 
     public func create(_ record: TokenRecord) throws(StoreError) -> Bool {
         let (shard, file) = path(for: record.token)
-        return try files.write(try admitted(record, file), in: shard) { (temp, directoryFD) throws(StoreError) in
+        let bytes = try admitted(record, file)
+        return try journaled(bytes, shard: shard) {
+            Self.isMissing(file)
+        } publish: { (temp) throws(StoreError) in
             // link(2) gives the complete temp file its name only if the name is free: of two
-            // creators exactly one succeeds, and a reader never sees a partial record.
-            try files.link(temp, to: file, directory: shard, directoryFD: directoryFD)
+            // creators exactly one succeeds (the check above runs under the shard's lock, and
+            // link also holds against a writer that does not take it).
+            try files.link(temp, to: file, directory: shard, sync: false)
         }
     }
 
@@ -87,9 +112,18 @@ public final class FileTokenStore: TokenStore {
         return record
     }
 
+    /// The removal is journaled, so a crash cannot bring the record back from an older entry.
     public func remove(token: String) throws(StoreError) {
         let (shard, file) = path(for: token)
-        try files.remove(file, directory: shard)
+        guard !Self.isMissing(file) else { return }
+        try files.withLock(shard) { (_) throws(StoreError) in
+            let ticket = try journal.commit(JournalEntry(kind: .removal, stamp: StoreJournal.stamp(), payload: Array(token.utf8)))
+            defer { journal.published(ticket) }
+            if files.sys.unlink(file) != 0, errno != ENOENT {
+                let code = errno
+                throw StoreError(call: "unlink", path: file, errno: code, detail: String(cString: strerror(code)))
+            }
+        }
     }
 
     /// The records of the counts file (no directory walk, so a status scrape stays cheap).
@@ -103,6 +137,7 @@ public final class FileTokenStore: TokenStore {
 
     /// Also counts what stays, by hour of creation, into the counts file of the quota.
     public func sweep(now: Int64) throws(StoreError) -> Int {
+        try recoverJournals()
         var removed = 0
         var walked = HourlyCounts()
         try forEachShardEntry { shard, name in

@@ -22,6 +22,8 @@ public struct Syscalls: Sendable {
     /// One line about the store (a file it passed over): injected, so the store needs no log
     /// module; the handlers give `RequestLog.write`, tests may collect the lines.
     public var log: @Sendable (String) -> Void
+    /// syncfs(2): every file of the store's file system to disk at once, what retires a journal segment.
+    public var syncfs: @Sendable (Int32) -> Int32 = { Syscalls.glibcSyncfs($0) }
 
     public static let live = Syscalls(
         open: { Glibc.open($0, $1, mode_t($2)) },
@@ -47,6 +49,21 @@ public struct Syscalls: Sendable {
         var copy = self
         copy.log = sink
         return copy
+    }
+
+    /// Glibc declares syncfs only under _GNU_SOURCE, which the Swift module is not built with;
+    /// the symbol is looked up once instead (sync(2), all file systems, if it were missing).
+    private static let syncfsSymbol: (@convention(c) (Int32) -> Int32)? = {
+        guard let symbol = dlsym(nil, "syncfs") else { return nil }
+        return unsafeBitCast(symbol, to: (@convention(c) (Int32) -> Int32).self)
+    }()
+
+    static func glibcSyncfs(_ fd: Int32) -> Int32 {
+        guard let call = syncfsSymbol else {
+            Glibc.sync()
+            return 0
+        }
+        return call(fd)
     }
 
     /// Runs `body` until it does not fail with EINTR; a failure becomes a `StoreError`.

@@ -3,7 +3,8 @@ import Glibc
 #endif
 
 /// The configured store, opened once at start-up; `make()` gives each worker thread its store.
-/// The file store is one shared instance (every call is its own open/rename); a Redis store is
+/// The file store is one shared instance (every call is its own open/rename; its journal is
+/// the process's, shared by the workers so their flushes are shared); a Redis store is
 /// one instance per worker, each with its own connection, so no worker waits for another's
 /// round trip and no pool or lock is shared between threads.
 ///
@@ -19,7 +20,7 @@ public enum TokenStores: Sendable {
         guard let redis = config.redis else {
             do {
                 let store = try FileTokenStore(directory: config.storeDirectory, quota: config.storeQuota,
-                                               syscalls: Syscalls.live.logging(to: log))
+                                               syscalls: Syscalls.live.logging(to: log), create: config.fileStore.create)
                 return .file(store, FileRateLimiter(directory: store.directory))
             } catch {
                 throw ConfigError("store \(config.storeDirectory): \(error.detail)")
