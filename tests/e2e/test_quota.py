@@ -195,13 +195,17 @@ def test_the_budget_bounds_every_client_together(site, stack):
     and the status page counts them."""
     calls = SandboxCalls(stack)
     time.sleep(1.1)  # a full bucket
+    began = time.monotonic()
     with ThreadPoolExecutor(30) as pool:
         answers = list(pool.map(lambda index: site.get(site.start_link("crowd-%d-%d" % (index, time.time_ns())),
                                                        client=person(400 + index)), range(30)))
+    # The burst of 15, and what 15/s refills while the crowd is let in: on a busy machine the
+    # thirty arrive over more than an instant.
+    refilled = int(15 * (time.monotonic() - began)) + 1
     passed = sum(1 for answer in answers if answer.status == 303)
     refused = [answer for answer in answers if answer.status == 429]
     assert passed + len(refused) == 30
-    assert 15 <= passed <= 17 and refused, [a.status for a in answers]
+    assert 15 <= passed <= 15 + refilled and refused, ([a.status for a in answers], refilled)
     assert all(answer.error_code() == "api_budget" and int(answer.header("retry-after")) >= 1 for answer in refused)
     assert calls.count(APPLY) == passed
     # ekyc-start's own status page (nginx routes /ekyc/status to ekyc-callback's).
