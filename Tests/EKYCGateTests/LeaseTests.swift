@@ -59,14 +59,16 @@ import RedisClient
     /// died, or paused too long) loses it to the next, and learns so at its next renewal.
     @Test func aRedisLeaseLivesWhileRenewedAndPassesOnAfterItsTTL() throws {
         let fixture = try Fixture(.redis)
-        let a = fixture.holder(ttlMilliseconds: 400), b = fixture.holder(ttlMilliseconds: 400)
+        // Renewed well inside its TTL, so that a machine busy with other work does not let it
+        // lapse between two renewals (the TTL is Redis's clock, the sleeps are ours).
+        let a = fixture.holder(ttlMilliseconds: 2_000), b = fixture.holder(ttlMilliseconds: 2_000)
         #expect(try a.acquire())
-        for _ in 0..<6 {
-            Thread.sleep(forTimeInterval: 0.15)
+        for _ in 0..<4 {
+            Thread.sleep(forTimeInterval: 0.25)
             #expect(try a.renew())
             #expect(try !b.acquire())
         }
-        Thread.sleep(forTimeInterval: 0.6)
+        Thread.sleep(forTimeInterval: 2.3)
         #expect(try b.acquire())
         #expect(try !a.renew())
         #expect(try !a.acquire())
