@@ -4,19 +4,16 @@ behind one nginx upstream rendered from nginx/nodes.conf.in: the parts of a fail
 Every process is started here and stopped by its PID; nothing listens beyond 127.0.0.1."""
 
 import hashlib
-import http.client
-import json
 import os
 import re
 import shutil
 import signal
 import subprocess
-import threading
 import time
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from ports import free_port
+from startload import request
 
 MASTER_NAME = "ekyc"
 SENTINEL_PASSWORD = "ekycGateDemoSentinelPassword"
@@ -245,60 +242,3 @@ class Cluster:
                 return time.monotonic()
             time.sleep(0.05)
         raise AssertionError("not within %s s: %s" % (seconds, what))
-
-
-def request(url, path, headers=None):
-    """One request on a fresh connection: (status, headers, body); status None when refused."""
-    parts = urlsplit(url)
-    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
-    try:
-        connection.request("GET", path, headers=headers or {})
-        response = connection.getresponse()
-        return response.status, response, response.read()
-    except OSError:
-        return None, None, b""
-    finally:
-        connection.close()
-
-
-class Load:
-    """Clients starting verifications until stopped; each answer kept as (sent at, answered at,
-    status, Retry-After, bizToken or error code). About 12 starts a second in all: the sandbox,
-    like Tencent, allows 20 API calls a second."""
-
-    def __init__(self, url, threads=3, interval=0.25):
-        self.url = url
-        self.answers = []
-        self.lock = threading.Lock()
-        self.stopping = threading.Event()
-        self.interval = interval
-        self.threads = [threading.Thread(target=self.run) for _ in range(threads)]
-
-    def run(self):
-        while not self.stopping.wait(self.interval):
-            sent = time.monotonic()
-            status, response, body = request(self.url, "/ekyc/start", {"Accept": "application/json"})
-            data = json.loads(body) if body.startswith(b"{") else {}
-            what = data.get("bizToken") if status == 200 else data.get("error", {}).get("code")
-            retry = response.getheader("Retry-After") if response else None
-            with self.lock:
-                self.answers.append((sent, time.monotonic(), status, retry, what))
-
-    def __enter__(self):
-        for thread in self.threads:
-            thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.stopping.set()
-        for thread in self.threads:
-            thread.join()
-
-    def first_success_sent_after(self, moment):
-        with self.lock:
-            done = [answer[1] for answer in self.answers if answer[0] > moment and answer[2] == 200]
-        return min(done) if done else None
-
-    def acknowledged(self):
-        with self.lock:
-            return [answer[4] for answer in self.answers if answer[2] == 200]

@@ -16,7 +16,7 @@ import pytest
 
 from apache import APACHE, Apache, rendered
 from images import JPEG
-from installed import ROOT, AS_ROOT, NGINX_USER, SERVICE_GROUP, SERVICE_USER, SocketUnit, install, make_prefix, set_key, fill_config
+from installed import ROOT, AS_ROOT, SERVICE_GROUP, SERVICE_USER, SocketUnit, install, make_prefix, set_key, fill_config
 from polling import until_final, wait_for
 from sandbox import finish_on_sandbox
 

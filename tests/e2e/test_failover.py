@@ -17,7 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from failover import Cluster, Load, request
+from failover import Cluster
+from startload import StartLoad, request
 from links import result_read
 
 
@@ -33,7 +34,7 @@ def cluster(stack):
 
 
 def start(cluster):
-    status, response, body = request(cluster.url, "/ekyc/start", {"Accept": "application/json"})
+    status, response, body, _ = request(cluster.url, "/ekyc/start", {"Accept": "application/json"})
     return status, (response.getheader("Retry-After") if response else None), json.loads(body or b"{}")
 
 
@@ -88,7 +89,7 @@ def settled_master(cluster, when):
 def test_primary_killed_under_load_loses_no_acknowledged_start(cluster, stack):
     kills = int(os.environ.get("EKYC_FAILOVER_KILLS", "1"))
     rounds = []
-    with Load(cluster.url) as load:
+    with StartLoad(cluster.url) as load:
         for number in range(1, kills + 1):
             master = settled_master(cluster, "before kill %d" % number)
             time.sleep(1.0)
@@ -110,11 +111,11 @@ def test_primary_killed_under_load_loses_no_acknowledged_start(cluster, stack):
         time.sleep(1.0)
 
     answers = load.answers
-    statuses = {answer[2] for answer in answers}
+    statuses = {answer.status for answer in answers}
     # Only success or the documented refusal: never a 502 (a dead handler) or a wrong answer.
     assert statuses <= {200, 503}, statuses
-    refused = [answer for answer in answers if answer[2] == 503]
-    assert all(answer[3] == "2" and answer[4] == "store_unavailable" for answer in refused), refused[:5]
+    refused = [answer for answer in answers if answer.status == 503]
+    assert all(answer.retry_after == "2" and answer.what == "store_unavailable" for answer in refused), refused[:5]
     acknowledged = load.acknowledged()
     assert len(acknowledged) > 10 * kills
 
@@ -126,7 +127,7 @@ def test_primary_killed_under_load_loses_no_acknowledged_start(cluster, stack):
             assert cluster.missing(acknowledged, port) == []
     # And the handlers read them: a few through the nodes' ekyc-callback (each read asks the API).
     for token in acknowledged[:: max(1, len(acknowledged) // 4)][:4]:
-        status, _, body = request(cluster.url, result_read(stack.link_key, token))
+        status, _, body, _ = request(cluster.url, result_read(stack.link_key, token))
         assert status == 202, (token, status, body)
         time.sleep(0.1)
     assert cluster.handlers_alive()

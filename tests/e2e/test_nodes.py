@@ -4,22 +4,18 @@ sockets), so a flow started on one node is read on the other. Then Redis is kill
 of a load run: both handlers answer 503 with Retry-After and keep running, serve again once Redis
 is back, and no token they acknowledged is lost."""
 
-import http.client
 import json
 import os
-import re
 import signal
 import subprocess
-import threading
 import time
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from links import result_read
 from polling import until_final, wait_for
 from services import alive
+from startload import NODE, StartLoad, request
 
-NODE = re.compile(r"/nodes/([ab])/")
 
 
 def node_of(answer):
@@ -97,56 +93,6 @@ class Redis:
         self.pid_file.write_text("%d\n" % process.pid)
 
 
-def request(url, path, headers=None):
-    """One request on a fresh connection: (status, headers, body, node)."""
-    parts = urlsplit(url)
-    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
-    try:
-        connection.request("GET", path, headers=headers or {})
-        response = connection.getresponse()
-        body = response.read()
-        node = NODE.search(response.getheader("X-EKYC-Node") or "")
-        return response.status, response, body, node.group(1) if node else None
-    finally:
-        connection.close()
-
-
-class Load:
-    """Threads starting verifications through the load balancer until stopped; every answer kept.
-    About 12 starts a second in all: the sandbox, like Tencent, allows 20 API calls a second."""
-
-    def __init__(self, stack, threads=3, interval=0.25):
-        self.stack = stack
-        self.answers = []          # (finished at, status, retry-after, token or error code, node)
-        self.lock = threading.Lock()
-        self.stopping = threading.Event()
-        self.interval = interval
-        self.threads = [threading.Thread(target=self.run) for _ in range(threads)]
-
-    def run(self):
-        while not self.stopping.wait(self.interval):
-            status, response, body, node = request(self.stack.nodes_url, "/ekyc/start",
-                                                   {"Accept": "application/json"})
-            data = json.loads(body) if body.startswith(b"{") else {}
-            what = data.get("bizToken") if status == 200 else data.get("error", {}).get("code")
-            with self.lock:
-                self.answers.append((time.monotonic(), status, response.getheader("Retry-After"), what, node))
-
-    def __enter__(self):
-        for thread in self.threads:
-            thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.stopping.set()
-        for thread in self.threads:
-            thread.join()
-
-    def since(self, moment):
-        with self.lock:
-            return [answer for answer in self.answers if answer[0] > moment]
-
-
 def handler_pids(run_dir):
     pids = {}
     for role in ("node-a-start", "node-a-callback", "node-b-start", "node-b-callback"):
@@ -161,7 +107,7 @@ def test_redis_outage_is_503_with_retry_after_then_recovery_without_losing_a_tok
     assert status == 200, body
     known = json.loads(body)["bizToken"]
 
-    with Load(stack) as load:
+    with StartLoad(stack.nodes_url) as load:
         time.sleep(1.5)
         killed_at = time.monotonic()
         redis.kill()
@@ -178,21 +124,21 @@ def test_redis_outage_is_503_with_retry_after_then_recovery_without_losing_a_tok
         outage_to = time.monotonic()
         redis.start()
         restarted_at = time.monotonic()
-        wait_for(lambda: any(answer[1] == 200 for answer in load.since(restarted_at)), 10, "a start succeeds after Redis is back")
+        wait_for(lambda: any(answer.status == 200 for answer in load.since(restarted_at)), 10, "a start succeeds after Redis is back")
         recovered_at = time.monotonic()
         time.sleep(1.5)
 
-    before = [answer for answer in load.answers if answer[0] < killed_at]
-    during = [answer for answer in load.answers if outage_from < answer[0] < outage_to]
-    after = [answer for answer in load.answers if answer[0] > recovered_at + 0.5]
+    before = [answer for answer in load.answers if answer.done < killed_at]
+    during = [answer for answer in load.answers if outage_from < answer.done < outage_to]
+    after = [answer for answer in load.answers if answer.done > recovered_at + 0.5]
     assert before and during and after, (len(before), len(during), len(after))
-    assert {answer[1] for answer in before} == {200}, before
-    assert {answer[1] for answer in during} == {503}, during
-    assert all(answer[2] == "2" and answer[3] == "store_unavailable" for answer in during), during
-    assert {answer[4] for answer in during} == {"a", "b"}, "both nodes answered 503"
-    assert {answer[1] for answer in after} == {200}, after
+    assert {answer.status for answer in before} == {200}, before
+    assert {answer.status for answer in during} == {503}, during
+    assert all(answer.retry_after == "2" and answer.what == "store_unavailable" for answer in during), during
+    assert {answer.node for answer in during} == {"a", "b"}, "both nodes answered 503"
+    assert {answer.status for answer in after} == {200}, after
     # Anything else than 200 or 503 (a 502 from nginx would mean a handler died) never happened.
-    assert {answer[1] for answer in load.answers} <= {200, 503}
+    assert {answer.status for answer in load.answers} <= {200, 503}
 
     assert set(reads) == {"a", "b"}
     for node, answers in reads.items():
@@ -207,7 +153,7 @@ def test_redis_outage_is_503_with_retry_after_then_recovery_without_losing_a_tok
 
     # Every token acknowledged (200 with a BizToken), before the kill or after the restart, is
     # still there: found (202 pending) through either node, never 404.
-    acknowledged = [known] + [answer[3] for answer in load.answers if answer[1] == 200]
+    acknowledged = [known] + load.acknowledged()
     assert len(acknowledged) > 10
     for token in acknowledged:
         # Each pending read asks the API, which allows 20 calls a second: pace, and wait out a 429.
