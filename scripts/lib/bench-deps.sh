@@ -24,13 +24,5 @@ bench_deps_install() {
 }
 
 bench_deps_install_venv() {
-  local venv="$1/.venv-bench"
-  if [ ! -x "$venv/bin/python" ]; then
-    echo "Creating Python venv in .venv-bench"
-    /usr/bin/python3 -m venv "$venv"
-  fi
-  if ! "$venv/bin/python" -c 'import gunicorn, tencentcloud.faceid.v20180301' 2>/dev/null; then
-    echo "Installing into .venv-bench: ${BENCH_PY_PACKAGES[*]}"
-    "$venv/bin/pip" install -q "${BENCH_PY_PACKAGES[@]}"
-  fi
+  deps_venv "$1/.venv-bench" "gunicorn, tencentcloud.faceid.v20180301" "${BENCH_PY_PACKAGES[@]}"
 }

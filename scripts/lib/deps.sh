@@ -64,19 +64,24 @@ deps_install_apt() {
   return "$status"
 }
 
-# The venv lives in the repository (.venv, git-ignored) and uses Debian's python3, the one
-# python3-venv belongs to.
-deps_install_venv() {
-  local root=$1
-  local venv="$root/.venv"
+# deps_venv VENV MODULES PACKAGE... : a virtualenv at VENV on Debian's python3 (the one
+# python3-venv belongs to), with PACKAGEs pip-installed unless `import MODULES` already works.
+deps_venv() {
+  local venv=$1 modules=$2
+  shift 2
   if [ ! -x "$venv/bin/python" ]; then
-    echo "Creating Python venv in .venv"
+    echo "Creating Python venv in $(basename "$venv")"
     /usr/bin/python3 -m venv "$venv"
   fi
-  if ! "$venv/bin/python" -c 'import tencentcloud.faceid.v20180301, pytest, selenium' 2>/dev/null; then
-    echo "Installing into .venv: ${DEPS_PY_PACKAGES[*]}"
-    "$venv/bin/pip" install -q "${DEPS_PY_PACKAGES[@]}"
+  if ! "$venv/bin/python" -c "import $modules" 2>/dev/null; then
+    echo "Installing into $(basename "$venv"): $*"
+    "$venv/bin/pip" install -q "$@"
   fi
+}
+
+# The tests' venv lives in the repository (.venv, git-ignored).
+deps_install_venv() {
+  deps_venv "$1/.venv" "tencentcloud.faceid.v20180301, pytest, selenium" "${DEPS_PY_PACKAGES[@]}"
 }
 
 deps_install() {

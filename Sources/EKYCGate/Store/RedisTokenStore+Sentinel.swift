@@ -38,14 +38,7 @@ extension RedisTokenStore {
     /// The master's address as this Sentinel sees it.
     func askSentinel(_ sentinel: RedisAddress) throws(StoreError) -> RedisAddress {
         let name = options.replication.masterName ?? ""
-        let connection: RedisConnection
-        do {
-            connection = try RedisConnection(host: sentinel.host, port: sentinel.port,
-                                             connectTimeoutMilliseconds: options.connectTimeoutMilliseconds,
-                                             commandTimeoutMilliseconds: options.commandTimeoutMilliseconds)
-        } catch {
-            throw StoreError(call: "SENTINEL", path: sentinel.description, errno: error.errno, detail: error.description)
-        }
+        let connection = try openConnection(to: sentinel.host, sentinel.port, call: "SENTINEL", path: sentinel.description)
         if let password = options.replication.sentinelPassword {
             try expectOK(connection, [Array("AUTH".utf8), Array(password.utf8)], call: "AUTH",
                          fix: "check redis_sentinel_password_file against the Sentinels' requirepass")
@@ -80,15 +73,8 @@ extension RedisTokenStore {
     /// Sentinel that has not yet seen a failover names the old master, which may be back as a
     /// replica (or, before Sentinel reconfigures it, as a master with no data it must not take).
     private func connectChecked(_ address: RedisAddress, namedBy sentinel: RedisAddress) throws(StoreError) -> RedisConnection {
-        let connection: RedisConnection
-        do {
-            connection = try RedisConnection(host: address.host, port: address.port,
-                                             connectTimeoutMilliseconds: options.connectTimeoutMilliseconds,
-                                             commandTimeoutMilliseconds: options.commandTimeoutMilliseconds)
-        } catch {
-            throw StoreError(call: "connect", path: address.description, errno: error.errno,
-                             detail: "the master Sentinel \(sentinel) names: \(error.description)")
-        }
+        let connection = try openConnection(to: address.host, address.port, call: "connect", path: address.description,
+                                            about: "the master Sentinel \(sentinel) names")
         try authenticate(connection)
         let role: RedisReply
         do { role = try connection.command("ROLE") } catch {

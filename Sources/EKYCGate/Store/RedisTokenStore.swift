@@ -245,18 +245,23 @@ public final class RedisTokenStore: TokenStore {
         }
     }
 
+    /// A connection to host:port with the configured timeouts; a failure is a `StoreError` of
+    /// `call` at `path`, its detail led by `about` when given.
+    func openConnection(to host: String, _ port: Int, call: String, path: String, about: String? = nil) throws(StoreError) -> RedisConnection {
+        do {
+            return try RedisConnection(host: host, port: port, connectTimeoutMilliseconds: options.connectTimeoutMilliseconds,
+                                       commandTimeoutMilliseconds: options.commandTimeoutMilliseconds)
+        } catch {
+            throw StoreError(call: call, path: path, errno: error.errno, detail: about.map { "\($0): \(error.description)" } ?? error.description)
+        }
+    }
+
     private func connect() throws(StoreError) -> Session {
         let connection: RedisConnection
         if options.replication.usesSentinels {
             connection = try connectToMaster()
         } else {
-            do {
-                connection = try RedisConnection(host: options.host, port: options.port,
-                                                 connectTimeoutMilliseconds: options.connectTimeoutMilliseconds,
-                                                 commandTimeoutMilliseconds: options.commandTimeoutMilliseconds)
-            } catch {
-                throw StoreError(call: "connect", path: options.redacted, errno: error.errno, detail: error.description)
-            }
+            connection = try openConnection(to: options.host, options.port, call: "connect", path: options.redacted)
             try authenticate(connection)
         }
         if options.database != 0 {
