@@ -38,8 +38,10 @@ final class AcceptBaton: @unchecked Sendable {
     /// Workers waiting for their turn (for tests).
     var waitingCount: Int { lock.withLock { idle.count } }
 
-    /// Called by the leader once accept returned: the last worker to go idle leads next.
-    func handOff() {
+    /// Called by the leader once accept returned: the last worker to go idle leads next. False
+    /// when no worker was waiting, so nobody accepts until a worker goes idle (or one is started).
+    @discardableResult
+    func handOff() -> Bool {
         let next: Int? = lock.withLock {
             let next = idle.popLast()
             if next == nil { leading = false }
@@ -48,5 +50,6 @@ final class AcceptBaton: @unchecked Sendable {
         // After the unlock, so the woken worker does not block again on the lock this thread
         // still holds.
         if let next { turns[next].post() }
+        return next != nil
     }
 }

@@ -51,9 +51,9 @@ public final class HandlerRuntime: Sendable {
                 state = Generation(number: state.number + 1, config: config, stores: stores)
                 return state.number
             }
-            RequestLog.write("event=reload config=\(configPath) generation=\(number)")
+            LogLine(event: "reload", ("config", configPath), ("generation", "\(number)")).write()
         } catch {
-            RequestLog.write("event=reload_failed config=\(configPath) error=\"\(error.description)\" (the running configuration stays)")
+            LogLine(event: "reload_failed", ("config", configPath), ("error", error.description), ("effect", "the running configuration stays")).write()
         }
     }
 
@@ -66,7 +66,7 @@ public final class HandlerRuntime: Sendable {
                                let busy = Answers.error(503, code: "busy",
                                                         message: "too many photo uploads at once; nothing was started, retry in a few seconds",
                                                         headers: [("Retry-After", String(ServerHooks.busyRetrySeconds))])
-                               return Answers.fillingRequestId(busy, from: request)
+                               return Answers.identified(busy, for: request)
                            })
     }
 

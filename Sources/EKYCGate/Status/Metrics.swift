@@ -54,7 +54,7 @@ public final class Metrics: Sendable {
     }
 
     public func requestFinished(_ response: HTTPResponse) {
-        let error = response.logFields.first { $0.key == "error" }?.value
+        let error = response.error?.code
         state.withLock {
             $0.busy -= 1
             $0.requests += 1

@@ -99,7 +99,7 @@ extension FileTokenStore: DeliveryQueue {
         for name in try files.entries(of: folder(.pending)) where name.hasSuffix(".json") {
             let found: VerificationEvent?
             do { found = try read("\(folder(.pending))/\(name)") } catch {
-                RequestLog.write("event=outbox_unreadable \(error) (move the file away to silence this)")
+                LogLine(event: "outbox_unreadable", ("error", error.description), ("fix", "move the file away to silence this")).write()
                 continue
             }
             guard let event = found, !Self.exists(file(event.id, .delivered)) else { continue }

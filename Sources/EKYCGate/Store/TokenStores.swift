@@ -29,7 +29,7 @@ public enum TokenStores: Sendable {
             if error.call == "AUTH" || error.call == "SELECT" {
                 throw ConfigError("store \(redis.redacted): \(error.call) failed: \(error.detail)")
             }
-            RequestLog.write("event=store_unreachable store=\(redis.redacted) detail=\"\(error.detail)\" (answering 503 until Redis is reachable)")
+            LogLine(event: "store_unreachable", ("store", redis.redacted), ("detail", error.detail), ("effect", "answering 503 until Redis is reachable")).write()
         }
         return .redis(redis, config.storeQuota)
     }
