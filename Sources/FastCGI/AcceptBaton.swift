@@ -16,15 +16,20 @@ final class AcceptBaton: @unchecked Sendable {
     // Guarded by `lock`.
     private var leading = false
     private var idle: [Int] = []
+    /// Workers that have answered and are closing up (libfcgi's close, the log line) on their
+    /// way back to `lead`.
+    private var returning = 0
 
     init(workers: Int) {
         turns = (0..<workers).map { _ in Semaphore() }
         idle.reserveCapacity(workers)
     }
 
-    /// Returns when worker `index` is the one to call accept.
-    func lead(_ index: Int) {
+    /// Returns when worker `index` is the one to call accept. `returning`: the worker said
+    /// `returningAfterAnswer` since it last led.
+    func lead(_ index: Int, returning wasReturning: Bool = false) {
         let waits: Bool = lock.withLock {
+            if wasReturning { returning -= 1 }
             if !leading {
                 leading = true
                 return false
@@ -35,21 +40,27 @@ final class AcceptBaton: @unchecked Sendable {
         if waits { turns[index].wait() }
     }
 
+    /// Worker has written its answer and comes back to `lead` once it has closed up.
+    func returningAfterAnswer() {
+        lock.withLock { returning += 1 }
+    }
+
     /// Workers waiting for their turn (for tests).
     var waitingCount: Int { lock.withLock { idle.count } }
 
     /// Called by the leader once accept returned: the last worker to go idle leads next. False
-    /// when no worker was waiting, so nobody accepts until a worker goes idle (or one is started).
+    /// when no worker is waiting nor on its way back, so every worker is busy and nobody will
+    /// accept until one is started or a request ends.
     @discardableResult
     func handOff() -> Bool {
-        let next: Int? = lock.withLock {
+        let (next, anyReturning): (Int?, Bool) = lock.withLock {
             let next = idle.popLast()
             if next == nil { leading = false }
-            return next
+            return (next, returning > 0)
         }
         // After the unlock, so the woken worker does not block again on the lock this thread
         // still holds.
         if let next { turns[next].post() }
-        return next != nil
+        return next != nil || anyReturning
     }
 }

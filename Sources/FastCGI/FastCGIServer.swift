@@ -55,8 +55,8 @@ public final class FastCGIServer: @unchecked Sendable {
     private let allowedPeers = WebServerAddresses.fromEnvironment()
     /// Connections `ConnectionAccept` gave the workers (for tests).
     let acceptedConnections = Atomic<Int>(0)
-    /// The worker threads, once serving (for tests).
-    private(set) var threads: WorkerThreads?
+    /// The worker threads, started as requests need them.
+    let threads: WorkerThreads
 
     /// - Parameters:
     ///   - listenFD: a listening socket (from `ListenAddress.open` or fd 0 inherited from spawn-fcgi).
@@ -71,6 +71,7 @@ public final class FastCGIServer: @unchecked Sendable {
         self.budget = BodyBudget(limit: bodyMemoryLimit)
         self.hooks = hooks
         self.makeHandler = makeHandler
+        self.threads = WorkerThreads(limit: self.workers)
     }
 
     /// Serves until SIGTERM or SIGINT, then stops accepting, lets every worker finish the
@@ -100,8 +101,6 @@ public final class FastCGIServer: @unchecked Sendable {
             shutdown(listenFD, Int32(SHUT_RDWR))
             kept.stop()
         }
-        let threads = WorkerThreads(limit: workers)
-        self.threads = threads
         let baton = AcceptBaton(workers: workers)
         // The first worker; more start as requests overlap.
         _ = try startWorker(threads, baton: baton, kept: kept)
@@ -156,6 +155,7 @@ public final class FastCGIServer: @unchecked Sendable {
 
     private func workerLoop(index: Int, request: LibfcgiRequest, threads: WorkerThreads, baton: AcceptBaton, kept: KeptConnections) {
         let handler = makeHandler()
+        var returning = false
         while true {
             let connection: Int32
             if let held = request.heldConnection {
@@ -166,7 +166,8 @@ public final class FastCGIServer: @unchecked Sendable {
                 }
                 connection = held
             } else {
-                baton.lead(index)
+                baton.lead(index, returning: returning)
+                returning = false
                 let accepted = ConnectionAccept.next(listenFD: listenFD, allowed: allowedPeers)
                 let someoneLeads = baton.handOff()
                 guard let accepted else { break }
@@ -186,6 +187,11 @@ public final class FastCGIServer: @unchecked Sendable {
             response.cgiHeadBytes().withUnsafeBytes { request.write($0) }
             response.body.withUnsafeBytes { request.write($0) }
             let keeping = request.webServerKeepsConnection && kept.mayKeep()
+            if !keeping {
+                // Back at the accept turn in a moment: no worker need start for the next request.
+                baton.returningAfterAnswer()
+                returning = true
+            }
             // The answer could not be written whole: libfcgi closed the connection after all.
             if !request.finish(keep: keeping) && keeping { kept.release() }
             let milliseconds = MonotonicClock.millisecondsSince(started)
