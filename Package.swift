@@ -22,13 +22,14 @@ let package = Package(
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev", "libssl-dev"])]),
         .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
         .systemLibrary(name: "CHiredis", pkgConfig: "hiredis", providers: [.apt(["libhiredis-dev"])]),
+        .systemLibrary(name: "CMalloc"),
 
         .target(name: "EKYCCrypto", dependencies: ["CCrypto"]),
         .target(name: "Locking"),
         .target(name: "FastCGI", dependencies: ["CFastCGI", "Locking"]),
         .target(name: "HTTPClient", dependencies: ["CCurl", "Locking"]),
         .target(name: "RedisClient", dependencies: ["CHiredis"]),
-        .target(name: "EKYCGate", dependencies: ["EKYCCrypto", "FastCGI", "HTTPClient", "RedisClient"]),
+        .target(name: "EKYCGate", dependencies: ["EKYCCrypto", "FastCGI", "HTTPClient", "RedisClient", "CMalloc"]),
         .target(name: "EKYCSandbox", dependencies: ["EKYCGate", "EKYCCrypto", "FastCGI"]),
 
         .executableTarget(name: "ekyc-start", dependencies: ["EKYCGate", "FastCGI"]),

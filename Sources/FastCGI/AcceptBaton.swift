@@ -5,8 +5,8 @@ import Locking
 ///
 /// Left to the kernel, every worker blocks in `accept` and they take connections in turn, so a
 /// load that needs 16 workers walks all 256: each touches its stack, allocates from its own malloc
-/// arena, and the process's memory grows with `workers` instead of with concurrency (measured:
-/// ekyc-callback from 21 to 41 MiB after 8 s at 16 connections). Handing the accept to the most
+/// arena, and the process's memory grows with `workers` instead of with concurrency (figures in
+/// docs/BENCHMARKS.md, target 3). Handing the accept to the most
 /// recently idle worker keeps the same few threads, stacks and arenas hot.
 final class AcceptBaton: @unchecked Sendable {
     private let lock = Lock()

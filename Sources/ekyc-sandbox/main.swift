@@ -60,6 +60,7 @@ func environment() -> [String: String] {
     return values
 }
 
+MallocPolicy.apply()
 let env = environment()
 let arguments: Arguments
 do {

@@ -9,6 +9,7 @@ import shutil
 import signal
 import socket
 import stat
+import struct
 import subprocess
 import uuid
 
@@ -387,5 +388,39 @@ def test_spawn_fcgi_without_fork_keeps_the_log_lines(stack, installation, scratc
         assert answer.status == 404
         wait_for(lambda: "req=no-fork-check" in log.read_text(), what="the handler's log line")
     finally:
+        process.terminate()
+        assert process.wait(10) == 0
+
+
+def thread_count(pid):
+    return len(os.listdir("/proc/%d/task" % pid))
+
+
+def test_workers_start_on_demand(stack, installation, scratch):
+    """--workers is a limit, not a pool: one request at a time (mod_fcgid, a quiet shop) runs one
+    or two worker threads; each request held at once in a worker adds one."""
+    process, address = callback_on_loopback(installation, scratch, workers=256)
+    host, port = address.split(":")
+    held = []
+    try:
+        wait_for(lambda: thread_count(process.pid) > 0, what="the handler's threads")
+        idle = thread_count(process.pid)
+        for _ in range(20):
+            assert fastcgi_request(address, "/ekyc/callback", "token=" + uuid.uuid4().hex).status == 404
+        sequential = thread_count(process.pid)
+        assert sequential <= idle + 1, (idle, sequential)
+
+        # A request whose params never end keeps its worker reading them: 8 workers busy at once.
+        for _ in range(8):
+            connection = socket.create_connection((host, int(port)))
+            connection.sendall(struct.pack(">BBHHBx", 1, 1, 1, 8, 0) + struct.pack(">HB5x", 1, 0)
+                               + struct.pack(">BBHHBx", 1, 4, 1, 100, 0) + b"\x05\x01")
+            held.append(connection)
+        assert fastcgi_request(address, "/ekyc/callback", "token=" + uuid.uuid4().hex).status == 404
+        wait_for(lambda: thread_count(process.pid) >= sequential + 8, what="a worker per held request")
+        assert thread_count(process.pid) <= sequential + 10
+    finally:
+        for connection in held:
+            connection.close()
         process.terminate()
         assert process.wait(10) == 0
