@@ -173,6 +173,10 @@ public final class FastCGIServer: @unchecked Sendable {
                 guard let accepted else { break }
                 acceptedConnections.add(1, ordering: .relaxed)
                 if !someoneLeads { growIfAllBusy(threads, baton: baton, kept: kept) }
+                if ConnectionAccept.closedUnused(accepted) {
+                    close(accepted)
+                    continue
+                }
                 connection = accepted
             }
             if case .noRequest(let code) = request.begin(on: connection) {

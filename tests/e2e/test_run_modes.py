@@ -424,3 +424,44 @@ def test_workers_start_on_demand(stack, installation, scratch):
             connection.close()
         process.terminate()
         assert process.wait(10) == 0
+
+
+def test_every_error_carries_a_request_id_whatever_the_web_server_gives(stack, installation):
+    """nginx passes REQUEST_ID and Apache's mod_unique_id UNIQUE_ID; given neither (plain CGI,
+    mod_fcgid without the module) the handler makes one. The error's requestId, the support
+    reference the shop shows, is the id on the handler's log line."""
+    made = set()
+    for extra, expected in (({"REQUEST_ID": "", "UNIQUE_ID": "ZmFrZS11bmlxdWUtaWQ"}, "ZmFrZS11bmlxdWUtaWQ"),
+                            ({"REQUEST_ID": ""}, None), ({"REQUEST_ID": ""}, None)):
+        result = subprocess.run([binary(installation, "ekyc-callback"), "--config", config(installation)],
+                                env=cgi_environment("/ekyc/callback", "token=" + uuid.uuid4().hex, **extra),
+                                stdin=subprocess.DEVNULL, capture_output=True, timeout=30, **as_service_user())
+        answer = parse_cgi(result.stdout)
+        assert answer.status == 404, answer.body
+        request_id = answer.json()["error"]["requestId"]
+        if expected:
+            assert request_id == expected
+        else:
+            assert re.fullmatch(r"[A-Za-z0-9_-]{16}", request_id), request_id
+            made.add(request_id)
+        assert re.search(rb"^method=GET path=/ekyc/callback status=404 ms=[0-9.]+ req=%s error=unknown_token"
+                         % re.escape(request_id.encode()), result.stderr, re.M), result.stderr
+    assert len(made) == 2
+
+
+def test_garbage_on_the_fastcgi_socket_is_logged_and_the_next_request_served(stack, installation, scratch):
+    """HTTP sent to the FastCGI port (or any bytes that are no FastCGI request): the connection is
+    closed with a log line, and the one worker serves the next connection."""
+    process, address = callback_on_loopback(installation, scratch, workers=1)
+    host, port = address.split(":")
+    try:
+        with socket.create_connection((host, int(port))) as garbage:
+            garbage.sendall(b"GET /ekyc/callback HTTP/1.1\r\nHost: x\r\n\r\n")
+            garbage.shutdown(socket.SHUT_WR)
+            assert garbage.recv(100) == b""
+        assert fastcgi_request(address, "/ekyc/callback", "token=" + uuid.uuid4().hex).status == 404
+        wait_for(lambda: "event=fastcgi_connection_dropped" in (scratch / "callback.log").read_text(),
+                 what="the dropped connection's log line")
+    finally:
+        process.terminate()
+        assert process.wait(10) == 0
