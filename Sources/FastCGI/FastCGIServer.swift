@@ -103,26 +103,27 @@ public final class FastCGIServer: @unchecked Sendable {
         }
         let baton = AcceptBaton(workers: workers)
         // The first worker; more start as requests overlap.
-        _ = try startWorker(threads, baton: baton, kept: kept)
+        _ = try startWorker(baton: baton, kept: kept)
         threads.joinAll()
     }
 
     /// Starts one more worker, with its libfcgi request made before the thread, so that a
     /// failure is the starter's to report.
-    private func startWorker(_ threads: WorkerThreads, baton: AcceptBaton, kept: KeptConnections) throws(ServerError) -> Bool {
+    private func startWorker(baton: AcceptBaton, kept: KeptConnections) throws(ServerError) -> Bool {
         let request = try LibfcgiRequest()
         let box = RequestBox(request)
         return try threads.start { [self] index in
-            workerLoop(index: index, request: box.take(), threads: threads, baton: baton, kept: kept)
+            workerLoop(index: index, request: box.take(), baton: baton, kept: kept)
         }
     }
 
-    /// Called by the worker that took the accept turn and found nobody waiting for it: every
-    /// started worker is busy, so one more starts (up to `workers`). A failure is logged and
-    /// serving goes on with the workers there are; the next busy moment tries again.
-    private func growIfAllBusy(_ threads: WorkerThreads, baton: AcceptBaton, kept: KeptConnections) {
+    /// Called by the worker that took the accept turn and found no worker waiting for it nor one
+    /// on its way back from an answer: every started worker is busy, so one more starts (up to
+    /// `workers`). A failure is logged and serving goes on with the workers there are; the next
+    /// busy moment tries again.
+    private func growIfAllBusy(baton: AcceptBaton, kept: KeptConnections) {
         guard threads.startedCount < workers else { return }
-        do { _ = try startWorker(threads, baton: baton, kept: kept) } catch {
+        do { _ = try startWorker(baton: baton, kept: kept) } catch {
             LogLine(event: "worker_start_failed", ("error", error.description), ("workers", String(threads.startedCount))).write()
         }
     }
@@ -153,7 +154,7 @@ public final class FastCGIServer: @unchecked Sendable {
         pthread_detach(thread)
     }
 
-    private func workerLoop(index: Int, request: LibfcgiRequest, threads: WorkerThreads, baton: AcceptBaton, kept: KeptConnections) {
+    private func workerLoop(index: Int, request: LibfcgiRequest, baton: AcceptBaton, kept: KeptConnections) {
         let handler = makeHandler()
         var returning = false
         while true {
@@ -172,7 +173,7 @@ public final class FastCGIServer: @unchecked Sendable {
                 let someoneLeads = baton.handOff()
                 guard let accepted else { break }
                 acceptedConnections.add(1, ordering: .relaxed)
-                if !someoneLeads { growIfAllBusy(threads, baton: baton, kept: kept) }
+                if !someoneLeads { growIfAllBusy(baton: baton, kept: kept) }
                 if ConnectionAccept.closedUnused(accepted) {
                     close(accepted)
                     continue
@@ -192,7 +193,8 @@ public final class FastCGIServer: @unchecked Sendable {
             response.body.withUnsafeBytes { request.write($0) }
             let keeping = request.webServerKeepsConnection && kept.mayKeep()
             if !keeping {
-                // Back at the accept turn in a moment: no worker need start for the next request.
+                // Back at the accept turn once libfcgi has closed the connection (nginx hangs up
+                // at once) and the line is logged: no worker need start for the next request.
                 baton.returningAfterAnswer()
                 returning = true
             }
