@@ -155,7 +155,9 @@ public final class FastCGIServer: @unchecked Sendable {
     }
 
     private func workerLoop(index: Int, request: LibfcgiRequest, baton: AcceptBaton, kept: KeptConnections) {
-        let handler = makeHandler()
+        // Made on the first request, not before the first accept: a worker started for a burst
+        // takes the accept turn at once, and the next one can start while it makes its handler.
+        var handler: Handler?
         var returning = false
         while true {
             let connection: Int32
@@ -188,7 +190,12 @@ public final class FastCGIServer: @unchecked Sendable {
             hooks.requestStarted()
             let intake = Self.take(request, maxBodyBytes: maxBodyBytes, budget: budget)
             let httpRequest = intake.request
-            let response = intake.admitted ? handler(httpRequest) : hooks.busy(httpRequest)
+            let handle: Handler
+            if let made = handler { handle = made } else {
+                handle = makeHandler()
+                handler = handle
+            }
+            let response = intake.admitted ? handle(httpRequest) : hooks.busy(httpRequest)
             response.cgiHeadBytes().withUnsafeBytes { request.write($0) }
             response.body.withUnsafeBytes { request.write($0) }
             let keeping = request.webServerKeepsConnection && kept.mayKeep()

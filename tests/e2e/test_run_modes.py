@@ -403,12 +403,15 @@ def test_workers_start_on_demand(stack, installation, scratch):
     host, port = address.split(":")
     held = []
     try:
-        wait_for(lambda: thread_count(process.pid) > 0, what="the handler's threads")
-        idle = thread_count(process.pid)
+        # Warm: the first request has been served (and the probe that saw the socket listening).
+        assert fastcgi_request(address, "/ekyc/callback", "token=" + uuid.uuid4().hex).status == 404
+        warm = thread_count(process.pid)
         for _ in range(20):
             assert fastcgi_request(address, "/ekyc/callback", "token=" + uuid.uuid4().hex).status == 404
         sequential = thread_count(process.pid)
-        assert sequential <= idle + 1, (idle, sequential)
+        # One request at a time: at most the one more worker that takes the accept turn while
+        # another answers (an exact count is timing; the unit test counts workers themselves).
+        assert sequential <= warm + 1, (warm, sequential)
 
         # A request whose params never end keeps its worker reading them: 8 workers busy at once.
         for _ in range(8):
