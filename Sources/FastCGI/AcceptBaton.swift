@@ -16,8 +16,8 @@ final class AcceptBaton: @unchecked Sendable {
     // Guarded by `lock`.
     private var leading = false
     private var idle: [Int] = []
-    /// Workers that have answered and are closing up (libfcgi's close, the log line) on their
-    /// way back to `lead`.
+    /// Workers on their way to `lead`: started and not yet there, or answered and closing up
+    /// (libfcgi's close, the log line).
     private var returning = 0
 
     init(workers: Int) {
@@ -25,8 +25,8 @@ final class AcceptBaton: @unchecked Sendable {
         idle.reserveCapacity(workers)
     }
 
-    /// Returns when worker `index` is the one to call accept. `returning`: the worker said
-    /// `returningAfterAnswer` since it last led.
+    /// Returns when worker `index` is the one to call accept. `returning`: the worker was
+    /// announced with `onItsWay` since it last led.
     func lead(_ index: Int, returning wasReturning: Bool = false) {
         let waits: Bool = lock.withLock {
             if wasReturning { returning -= 1 }
@@ -40,10 +40,19 @@ final class AcceptBaton: @unchecked Sendable {
         if waits { turns[index].wait() }
     }
 
-    /// Worker has written its answer and comes back to `lead` once it has closed up.
-    func returningAfterAnswer() {
+    /// A worker will call `lead` shortly: it was just started, or it has written its answer
+    /// and comes back once it has closed up.
+    func onItsWay() {
         lock.withLock { returning += 1 }
     }
+
+    /// A worker announced by `onItsWay` will not come after all (its thread did not start).
+    func notComing() {
+        lock.withLock { returning -= 1 }
+    }
+
+    /// Whether a worker waits for the turn or is on its way to it.
+    var anyoneComing: Bool { lock.withLock { !idle.isEmpty || returning > 0 } }
 
     /// Workers waiting for their turn (for tests).
     var waitingCount: Int { lock.withLock { idle.count } }

@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import CFastCGI
+import Locking
 import Synchronization
 
 /// A request handler; each worker thread makes its own (its own API client, its own buffers).
@@ -57,6 +58,8 @@ public final class FastCGIServer: @unchecked Sendable {
     let acceptedConnections = Atomic<Int>(0)
     /// The worker threads, started as requests need them.
     let threads: WorkerThreads
+    /// Held while workers are being started.
+    private let growing = Lock()
 
     /// - Parameters:
     ///   - listenFD: a listening socket (from `ListenAddress.open` or fd 0 inherited from spawn-fcgi).
@@ -112,19 +115,40 @@ public final class FastCGIServer: @unchecked Sendable {
     private func startWorker(baton: AcceptBaton, kept: KeptConnections) throws(ServerError) -> Bool {
         let request = try LibfcgiRequest()
         let box = RequestBox(request)
-        return try threads.start { [self] index in
-            workerLoop(index: index, request: box.take(), baton: baton, kept: kept)
+        // On its way to the accept turn: until it gets there, no other worker starts for it.
+        baton.onItsWay()
+        let started: Bool
+        do {
+            started = try threads.start { [self] index in
+                workerLoop(index: index, request: box.take(), baton: baton, kept: kept)
+            }
+        } catch {
+            baton.notComing()
+            throw error
         }
+        if !started { baton.notComing() }
+        return started
     }
 
     /// Called by the worker that took the accept turn and found no worker waiting for it nor one
-    /// on its way back from an answer: every started worker is busy, so one more starts (up to
-    /// `workers`). A failure is logged and serving goes on with the workers there are; the next
-    /// busy moment tries again.
+    /// on its way back from an answer: every started worker is busy, so as many again start (up
+    /// to `workers`). One at a time, a burst of requests on a fresh process would wait for a
+    /// thread to be scheduled per request; doubling takes a few steps, and a process that gets
+    /// one request at a time still has two. A failure is logged and serving goes on with the
+    /// workers there are; the next busy moment tries again.
     private func growIfAllBusy(baton: AcceptBaton, kept: KeptConnections) {
-        guard threads.startedCount < workers else { return }
-        do { _ = try startWorker(baton: baton, kept: kept) } catch {
-            LogLine(event: "worker_start_failed", ("error", error.description), ("workers", String(threads.startedCount))).write()
+        // Two workers may find everyone busy at once; the second sees the first one's starts.
+        growing.withLock {
+            guard !baton.anyoneComing else { return }
+            let started = threads.startedCount
+            for _ in 0..<min(started, workers - started) {
+                do {
+                    guard try startWorker(baton: baton, kept: kept) else { return }
+                } catch {
+                    LogLine(event: "worker_start_failed", ("error", "\(error)"), ("workers", String(threads.startedCount))).write()
+                    return
+                }
+            }
         }
     }
 
@@ -158,7 +182,8 @@ public final class FastCGIServer: @unchecked Sendable {
         // Made on the first request, not before the first accept: a worker started for a burst
         // takes the accept turn at once, and the next one can start while it makes its handler.
         var handler: Handler?
-        var returning = false
+        // Announced by `startWorker`.
+        var returning = true
         while true {
             let connection: Int32
             if let held = request.heldConnection {
@@ -202,7 +227,7 @@ public final class FastCGIServer: @unchecked Sendable {
             if !keeping {
                 // Back at the accept turn once libfcgi has closed the connection (nginx hangs up
                 // at once) and the line is logged: no worker need start for the next request.
-                baton.returningAfterAnswer()
+                baton.onItsWay()
                 returning = true
             }
             // The answer could not be written whole: libfcgi closed the connection after all.

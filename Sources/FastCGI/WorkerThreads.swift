@@ -5,9 +5,9 @@ import Locking
 
 /// The server's worker threads, started on demand up to a limit: a process that gets one
 /// request at a time (spawned per request by mod_fcgid, or simply idle) runs one or two
-/// workers, not `--workers` of them. The server starts one more only when every started
-/// worker is busy: the worker that took the accept turn found no other waiting for it, nor one
-/// closing up after its answer and on its way back (`AcceptBaton.handOff`).
+/// workers, not `--workers` of them. The server starts more only when every started worker is
+/// busy: the worker that took the accept turn found no other waiting for it, nor one closing up
+/// after its answer and on its way back (`AcceptBaton.handOff`); it then doubles them.
 final class WorkerThreads: @unchecked Sendable {
     /// Hundreds of workers mostly wait on the API; a small stack keeps each one cheap.
     static let stackBytes = 512 * 1024

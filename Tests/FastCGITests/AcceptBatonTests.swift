@@ -68,7 +68,7 @@ import Testing
         let baton = AcceptBaton(workers: 2)
         baton.lead(0)
         #expect(baton.handOff() == false)
-        baton.returningAfterAnswer()
+        baton.onItsWay()
         baton.lead(1)
         #expect(baton.handOff() == true)
         baton.lead(0, returning: true)
