@@ -24,13 +24,17 @@ let package = Package(
         .target(name: "CCurl"),
         .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
         .systemLibrary(name: "CHiredis", pkgConfig: "hiredis", providers: [.apt(["libhiredis-dev"])]),
+        .systemLibrary(name: "CMalloc"),
 
         .target(name: "EKYCCrypto", dependencies: ["CCrypto"]),
         .target(name: "Locking"),
-        .target(name: "FastCGI", dependencies: ["CFastCGI", "Locking"]),
+        // Typed, escaped log lines: the one format every module writes (the store without
+        // depending on FastCGI for it).
+        .target(name: "LogLines"),
+        .target(name: "FastCGI", dependencies: ["CFastCGI", "Locking", "LogLines"]),
         .target(name: "HTTPClient", dependencies: ["CCurl", "Locking"]),
         .target(name: "RedisClient", dependencies: ["CHiredis"]),
-        .target(name: "EKYCGate", dependencies: ["EKYCCrypto", "FastCGI", "HTTPClient", "RedisClient"]),
+        .target(name: "EKYCGate", dependencies: ["EKYCCrypto", "FastCGI", "HTTPClient", "RedisClient", "CMalloc", "LogLines", "Locking"]),
         .target(name: "EKYCSandbox", dependencies: ["EKYCGate", "EKYCCrypto", "FastCGI"]),
 
         .executableTarget(name: "ekyc-start", dependencies: ["EKYCGate", "FastCGI"]),

@@ -95,8 +95,8 @@ public struct SandboxAPI: Sendable {
         if case .object(let existing) = response { members = existing.filter { $0.0 != "RequestId" } }
         members.append(("RequestId", .string(requestId)))
         let body = JSONValue.object([("Response", .object(members))]).bytes
-        var log: [(key: String, value: String)] = [("action", action.isEmpty ? "-" : action), ("request_id", requestId)]
-        if let error { log.append(("error", error)) }
+        var log = [LogField("action", action.isEmpty ? "-" : action), LogField("request_id", requestId)]
+        if let error { log.append(LogField("error", error)) }
         return HTTPResponse(status: 200, headers: [("Content-Type", "application/json")], body: body, logFields: log)
     }
 }

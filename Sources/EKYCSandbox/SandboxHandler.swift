@@ -98,7 +98,7 @@ public struct SandboxHandler: Sendable {
     public func serve(_ request: HTTPRequest) -> HTTPResponse {
         if request.method == "POST", request.path == "/", case .latency(let ms)? = fault(for: request), ms > 0 {
             // Logged as it begins, so a test can tell that a request is being held.
-            RequestLog.write("event=latency_fault ms=\(ms) req=\(request.params["REQUEST_ID"] ?? "-")")
+            LogLine(event: "latency_fault", ("ms", "\(ms)"), ("req", request.id)).write()
             usleep(useconds_t(ms) * 1_000)
         }
         return handle(request, now: Date().timeIntervalSince1970)
@@ -108,8 +108,8 @@ public struct SandboxHandler: Sendable {
         let requestId = UUID().uuidString.lowercased()
         let action = request.header("X-TC-Action") ?? ""
         let fault = fault(for: request)
-        var tag: [(key: String, value: String)] = []
-        if let fault { tag = [("fault", fault.description)] }
+        var tag: [LogField] = []
+        if let fault { tag = [LogField("fault", fault.description)] }
         var response: HTTPResponse
         switch fault {
         case .http500?:

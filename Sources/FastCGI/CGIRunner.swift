@@ -1,5 +1,6 @@
 #if canImport(Glibc)
 import Glibc
+import Locking
 #endif
 
 /// Plain CGI: one request from the environment and standard input, the answer on standard
@@ -7,39 +8,27 @@ import Glibc
 public enum CGIRunner {
     public static func runOnce(maxBodyBytes: Int, handler: Handler) {
         let started = MonotonicClock.nowNanoseconds()
-        var params: [String: String] = [:]
-        var cursor = environ
-        while let entry = cursor.pointee {
-            let pair = String(cString: entry)
-            if let eq = pair.firstIndex(of: "=") { params[String(pair[..<eq])] = String(pair[pair.index(after: eq)...]) }
-            cursor += 1
-        }
-        let declared = params["CONTENT_LENGTH"].flatMap { Int($0) } ?? 0
+        let params = RequestReader.params(environ)
+        let declared = RequestReader.declaredLength(params)
         let request: HTTPRequest
         if declared > maxBodyBytes {
             request = HTTPRequest(params: params, bodyOmitted: true)
         } else {
-            request = HTTPRequest(params: params, body: readStandardInput(count: declared))
+            request = HTTPRequest(params: params, body: RequestReader.body(count: declared, read: readStandardInput))
         }
         let response = handler(request)
         var out = response.cgiHeadBytes()
         out += response.body
         writeAll(1, out)
-        RequestLog.write(RequestLog.line(request: request, response: response,
-                                         milliseconds: MonotonicClock.millisecondsSince(started)))
+        RequestLog.line(request: request, response: response, milliseconds: MonotonicClock.millisecondsSince(started)).write()
     }
 
-    private static func readStandardInput(count: Int) -> [UInt8] {
-        var body = [UInt8](repeating: 0, count: max(count, 0))
-        var filled = 0
-        while filled < body.count {
-            let got = body.withUnsafeMutableBytes { read(0, $0.baseAddress! + filled, $0.count - filled) }
+    private static func readStandardInput(_ buffer: UnsafeMutableRawBufferPointer) -> Int {
+        while true {
+            let got = read(0, buffer.baseAddress, buffer.count)
             if got < 0 && errno == EINTR { continue }
-            if got <= 0 { break }
-            filled += got
+            return got
         }
-        body.removeSubrange(filled...)
-        return body
     }
 
     private static func writeAll(_ fd: Int32, _ bytes: [UInt8]) {

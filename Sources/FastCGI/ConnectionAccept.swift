@@ -50,4 +50,16 @@ enum ConnectionAccept {
             return fd
         }
     }
+
+    /// True when the peer closed a new connection without sending a byte: a port probe or a
+    /// health check, closed here without a log line. Waits for the first bytes (up to the
+    /// receive timeout), which a web server sends at once.
+    static func closedUnused(_ fd: Int32) -> Bool {
+        var byte: UInt8 = 0
+        while true {
+            let got = recv(fd, &byte, 1, Int32(MSG_PEEK))
+            if got < 0 && errno == EINTR { continue }
+            return got == 0
+        }
+    }
 }

@@ -2,6 +2,8 @@
 import Glibc
 #endif
 import CFastCGI
+import Locking
+import Synchronization
 
 /// A request handler; each worker thread makes its own (its own API client, its own buffers).
 public typealias Handler = (HTTPRequest) -> HTTPResponse
@@ -38,8 +40,11 @@ public struct ServerHooks: Sendable {
     }
 }
 
-/// A threaded FastCGI server on libfcgi's reentrant API, after libfcgi's `threaded.c`:
-/// one `FCGX_Request` per worker, `FCGX_Accept_r` / `FCGX_Finish_r`, params copied out at once.
+/// A threaded FastCGI server on libfcgi's reentrant API, after libfcgi's `threaded.c`: each
+/// worker has its own request (`LibfcgiRequest`), reads it with `FCGX_Accept_r` and ends it with
+/// `FCGX_Finish_r`, params copied out at once. Connections are accepted here, not by libfcgi
+/// (`ConnectionAccept`, one worker at a time by `AcceptBaton`), and workers start on demand
+/// (`WorkerThreads`).
 public final class FastCGIServer: @unchecked Sendable {
     private let listenFD: Int32
     private let workers: Int
@@ -49,13 +54,16 @@ public final class FastCGIServer: @unchecked Sendable {
     private let hooks: ServerHooks
     /// Read once, as libfcgi's FCGX_Init does.
     private let allowedPeers = WebServerAddresses.fromEnvironment()
-    static let workerStackBytes = 512 * 1024
-
-    /// glibc's default starting threshold, fixed so it stops adapting.
-    static let mmapThresholdBytes: Int32 = 128 * 1024
+    /// Connections `ConnectionAccept` gave the workers (for tests).
+    let acceptedConnections = Atomic<Int>(0)
+    /// The worker threads, started as requests need them.
+    let threads: WorkerThreads
+    /// Held while workers are being started.
+    private let growing = Lock()
 
     /// - Parameters:
     ///   - listenFD: a listening socket (from `ListenAddress.open` or fd 0 inherited from spawn-fcgi).
+    ///   - workers: the most worker threads; they are started as concurrent requests need them.
     ///   - maxBodyBytes: bodies declared larger than this are not read (`HTTPRequest.bodyOmitted`).
     ///   - bodyMemoryLimit: the bytes of request bodies all workers together may hold (`BodyBudget`).
     public init(listenFD: Int32, workers: Int, maxBodyBytes: Int, bodyMemoryLimit: Int = ServeOptions.defaultBodyMemoryLimit,
@@ -66,18 +74,14 @@ public final class FastCGIServer: @unchecked Sendable {
         self.budget = BodyBudget(limit: bodyMemoryLimit)
         self.hooks = hooks
         self.makeHandler = makeHandler
+        self.threads = WorkerThreads(limit: self.workers)
     }
 
     /// Serves until SIGTERM or SIGINT, then stops accepting, lets every worker finish the
     /// request it holds, and returns. SIGHUP calls `hooks.reload` and serving goes on.
     public func run() throws(ServerError) {
-        if FCGX_Init() != 0 { throw .libraryInit }
         // A browser that hangs up mid-answer must not kill the process.
         signal(SIGPIPE, SIG_IGN)
-        // Request bodies of megabytes (an 8 MB photo) are mapped and given back when freed. Left
-        // to itself, glibc raises its mmap threshold to the largest block freed so far, so after
-        // one upload every later one lands in a worker's heap and stays resident after the answer.
-        mallopt(M_MMAP_THRESHOLD, Self.mmapThresholdBytes)
         // Workers inherit this mask, so the stop signals reach only the waiter thread below.
         var stopSignals = sigset_t()
         sigemptyset(&stopSignals)
@@ -85,58 +89,80 @@ public final class FastCGIServer: @unchecked Sendable {
         sigaddset(&stopSignals, SIGINT)
         sigaddset(&stopSignals, SIGHUP)
         pthread_sigmask(SIG_BLOCK, &stopSignals, nil)
-        let kept = try KeptConnections(workers: workers)
-        try startStopWaiter(stopSignals, kept: kept)
-        var threads: [pthread_t] = []
-        // Hundreds of workers mostly wait on the API; a small stack keeps each one cheap.
-        var attributes = pthread_attr_t()
-        pthread_attr_init(&attributes)
-        defer { pthread_attr_destroy(&attributes) }
-        pthread_attr_setstacksize(&attributes, Self.workerStackBytes)
-        let baton = AcceptBaton(workers: workers)
-        final class Start {
-            let server: FastCGIServer
-            let baton: AcceptBaton
-            let kept: KeptConnections
-            let index: Int
-            init(server: FastCGIServer, baton: AcceptBaton, kept: KeptConnections, index: Int) {
-                (self.server, self.baton, self.kept, self.index) = (server, baton, kept, index)
-            }
-        }
-        for index in 0..<workers {
-            let box = Unmanaged.passRetained(Start(server: self, baton: baton, kept: kept, index: index)).toOpaque()
-            var thread = pthread_t()
-            let rc = pthread_create(&thread, &attributes, { raw in
-                let start = Unmanaged<Start>.fromOpaque(raw!).takeRetainedValue()
-                start.server.workerLoop(index: start.index, baton: start.baton, kept: start.kept)
-                return nil
-            }, box)
-            guard rc == 0 else {
-                Unmanaged<Start>.fromOpaque(box).release()
-                throw .threadStart(errno: rc)
-            }
-            threads.append(thread)
-        }
-        for thread in threads { pthread_join(thread, nil) }
+        try serve { stop throws(ServerError) in try startSignalWaiter(stopSignals, stop: stop) }
     }
 
-    /// A thread that sleeps in `sigwait`. SIGHUP: the reload hook. SIGTERM/SIGINT: shut the
-    /// listening socket down, which wakes every worker blocked in accept, and wake the workers
-    /// waiting on kept connections, while requests in progress run to the end.
-    private func startStopWaiter(_ signals: sigset_t, kept: KeptConnections) throws(ServerError) {
-        final class Context {
-            var signals: sigset_t
-            let fd: Int32
-            let kept: KeptConnections
-            let reload: @Sendable () -> Void
-            init(signals: sigset_t, fd: Int32, kept: KeptConnections, reload: @escaping @Sendable () -> Void) {
-                self.signals = signals
-                self.fd = fd
-                self.kept = kept
-                self.reload = reload
+    /// Serves until `stop`, handed to `started` before the first request, is called; returns
+    /// once every worker has finished the request it holds.
+    func serve(_ started: (_ stop: @escaping @Sendable () -> Void) throws(ServerError) -> Void) throws(ServerError) {
+        if FCGX_Init() != 0 { throw .libraryInit }
+        let kept = try KeptConnections(workers: workers)
+        let listenFD = listenFD
+        try started {
+            // Wakes every worker blocked in accept, and those waiting on kept connections, while
+            // requests in progress run to the end.
+            shutdown(listenFD, Int32(SHUT_RDWR))
+            kept.stop()
+        }
+        let baton = AcceptBaton(workers: workers)
+        // The first worker; more start as requests overlap.
+        _ = try startWorker(baton: baton, kept: kept)
+        threads.joinAll()
+    }
+
+    /// Starts one more worker, with its libfcgi request made before the thread, so that a
+    /// failure is the starter's to report.
+    private func startWorker(baton: AcceptBaton, kept: KeptConnections) throws(ServerError) -> Bool {
+        let request = try LibfcgiRequest()
+        let box = RequestBox(request)
+        // On its way to the accept turn: until it gets there, no other worker starts for it.
+        baton.onItsWay()
+        let started: Bool
+        do {
+            started = try threads.start { [self] index in
+                workerLoop(index: index, request: box.take(), baton: baton, kept: kept)
+            }
+        } catch {
+            baton.notComing()
+            throw error
+        }
+        if !started { baton.notComing() }
+        return started
+    }
+
+    /// Called by the worker that took the accept turn and found no worker waiting for it nor one
+    /// on its way back from an answer: every started worker is busy, so as many again start (up
+    /// to `workers`). One at a time, a burst of requests on a fresh process would wait for a
+    /// thread to be scheduled per request; doubling takes a few steps, and a process that gets
+    /// one request at a time still has two. A failure is logged and serving goes on with the
+    /// workers there are; the next busy moment tries again.
+    private func growIfAllBusy(baton: AcceptBaton, kept: KeptConnections) {
+        // Two workers may find everyone busy at once; the second sees the first one's starts.
+        growing.withLock {
+            guard !baton.anyoneComing else { return }
+            let started = threads.startedCount
+            for _ in 0..<min(started, workers - started) {
+                do {
+                    guard try startWorker(baton: baton, kept: kept) else { return }
+                } catch {
+                    LogLine(event: "worker_start_failed", ("error", "\(error)"), ("workers", String(threads.startedCount))).write()
+                    return
+                }
             }
         }
-        let context = Unmanaged.passRetained(Context(signals: signals, fd: listenFD, kept: kept, reload: hooks.reload)).toOpaque()
+    }
+
+    /// A thread that sleeps in `sigwait`. SIGHUP: the reload hook. SIGTERM/SIGINT: `stop`.
+    private func startSignalWaiter(_ signals: sigset_t, stop: @escaping @Sendable () -> Void) throws(ServerError) {
+        final class Context {
+            var signals: sigset_t
+            let stop: @Sendable () -> Void
+            let reload: @Sendable () -> Void
+            init(signals: sigset_t, stop: @escaping @Sendable () -> Void, reload: @escaping @Sendable () -> Void) {
+                (self.signals, self.stop, self.reload) = (signals, stop, reload)
+            }
+        }
+        let context = Unmanaged.passRetained(Context(signals: signals, stop: stop, reload: hooks.reload)).toOpaque()
         var thread = pthread_t()
         let rc = pthread_create(&thread, nil, { raw in
             let context = Unmanaged<Context>.fromOpaque(raw!).takeRetainedValue()
@@ -145,78 +171,88 @@ public final class FastCGIServer: @unchecked Sendable {
                 context.reload()
             }
             FCGX_ShutdownPending()
-            shutdown(context.fd, Int32(SHUT_RDWR))
-            context.kept.stop()
+            context.stop()
             return nil
         }, context)
         guard rc == 0 else { throw .threadStart(errno: rc) }
         pthread_detach(thread)
     }
 
-    private func workerLoop(index: Int, baton: AcceptBaton, kept: KeptConnections) {
-        let handler = makeHandler()
-        var request = FCGX_Request()
-        guard FCGX_InitRequest(&request, listenFD, 0) == 0 else { return }
+    private func workerLoop(index: Int, request: LibfcgiRequest, baton: AcceptBaton, kept: KeptConnections) {
+        // Made on the first request, not before the first accept: a worker started for a burst
+        // takes the accept turn at once, and the next one can start while it makes its handler.
+        var handler: Handler?
+        // Announced by `startWorker`.
+        var returning = true
         while true {
-            if request.ipcFd >= 0 {
+            let connection: Int32
+            if let held = request.heldConnection {
                 // The connection of the last request, which nginx asked to keep.
-                guard kept.awaitNextRequest(on: request.ipcFd) else {
-                    close(request.ipcFd)
-                    request.ipcFd = -1
+                guard kept.awaitNextRequest(on: held) else {
+                    request.closeConnection()
                     continue
                 }
+                connection = held
             } else {
-                baton.lead(index)
-                let connection = ConnectionAccept.next(listenFD: listenFD, allowed: allowedPeers)
-                baton.handOff()
-                guard let connection else { break }
-                request.ipcFd = connection
+                baton.lead(index, returning: returning)
+                returning = false
+                let accepted = ConnectionAccept.next(listenFD: listenFD, allowed: allowedPeers)
+                let someoneLeads = baton.handOff()
+                guard let accepted else { break }
+                acceptedConnections.add(1, ordering: .relaxed)
+                if !someoneLeads { growIfAllBusy(baton: baton, kept: kept) }
+                if ConnectionAccept.closedUnused(accepted) {
+                    close(accepted)
+                    continue
+                }
+                connection = accepted
             }
-            // libfcgi reads the request from this connection: with `ipcFd` set it skips its own
-            // accept, and `keepConnection` keeps the FCGX_Finish_r that FCGX_Accept_r opens with
-            // from closing it. A connection that sends no valid request is closed by libfcgi,
-            // which then accepts the next one itself.
-            request.keepConnection = 1
-            guard FCGX_Accept_r(&request) >= 0 else { break }
+            if case .noRequest(let code) = request.begin(on: connection) {
+                LogLine(event: "fastcgi_connection_dropped", ("reason", "no valid FastCGI request"), ("code", String(code))).write()
+                continue
+            }
             let started = MonotonicClock.nowNanoseconds()
             hooks.requestStarted()
-            let intake = Self.take(&request, maxBodyBytes: maxBodyBytes, budget: budget)
+            let intake = Self.take(request, maxBodyBytes: maxBodyBytes, budget: budget)
             let httpRequest = intake.request
-            let response = intake.admitted ? handler(httpRequest) : hooks.busy(httpRequest)
-            Self.write(response, to: request.out)
-            // libfcgi set `keepConnection` from the request's FCGI_KEEP_CONN flag; FCGX_Finish_r
-            // closes the connection unless it is still set (or the answer could not be written).
-            let keeping = request.keepConnection != 0 && kept.mayKeep()
-            if !keeping { request.keepConnection = 0 }
-            FCGX_Finish_r(&request)
-            if keeping && request.ipcFd < 0 { kept.release() }
+            let handle: Handler
+            if let made = handler { handle = made } else {
+                handle = makeHandler()
+                handler = handle
+            }
+            let response = intake.admitted ? handle(httpRequest) : hooks.busy(httpRequest)
+            response.cgiHeadBytes().withUnsafeBytes { request.write($0) }
+            response.body.withUnsafeBytes { request.write($0) }
+            let keeping = request.webServerKeepsConnection && kept.mayKeep()
+            if !keeping {
+                // Back at the accept turn once libfcgi has closed the connection (nginx hangs up
+                // at once) and the line is logged: no worker need start for the next request.
+                baton.onItsWay()
+                returning = true
+            }
+            // The answer could not be written whole: libfcgi closed the connection after all.
+            if !request.finish(keep: keeping) && keeping { kept.release() }
             let milliseconds = MonotonicClock.millisecondsSince(started)
             hooks.requestFinished(httpRequest, response, milliseconds)
-            RequestLog.write(RequestLog.line(request: httpRequest, response: response, milliseconds: milliseconds))
+            RequestLog.line(request: httpRequest, response: response, milliseconds: milliseconds).write()
             // Only now: the body lives until the request's last use, the log line above.
             budget.release(intake.reserved)
         }
-        // A kept connection at shutdown: closed without libfcgi's lingering close, which would
-        // wait up to 2 s for nginx to hang up first.
-        if request.ipcFd >= 0 {
-            close(request.ipcFd)
-            request.ipcFd = -1
-        }
-        FCGX_Free(&request, 1)
-    }
-
-    private static func write(_ response: HTTPResponse, to stream: UnsafeMutablePointer<FCGX_Stream>?) {
-        let head = response.cgiHeadBytes()
-        head.withUnsafeBytes { put($0, stream) }
-        response.body.withUnsafeBytes { put($0, stream) }
-    }
-
-    private static func put(_ bytes: UnsafeRawBufferPointer, _ stream: UnsafeMutablePointer<FCGX_Stream>?) {
-        guard let base = bytes.baseAddress, bytes.count > 0 else { return }
-        _ = FCGX_PutStr(base.assumingMemoryBound(to: CChar.self), Int32(bytes.count), stream)
+        // A kept connection at shutdown: closed without libfcgi's lingering close.
+        request.closeConnection()
     }
 
     /// True when fd 0 is a listening socket: started by spawn-fcgi, a systemd socket unit
     /// or a web server that spawns FastCGI children.
     public static var inheritedSocketOnStandardInput: Bool { FCGX_IsCGI() == 0 }
+}
+
+/// Hands a worker's request from the starting thread to the worker thread.
+private final class RequestBox: @unchecked Sendable {
+    private var request: LibfcgiRequest?
+    init(_ request: LibfcgiRequest) { self.request = request }
+    func take() -> LibfcgiRequest {
+        defer { request = nil }
+        return request!
+    }
 }

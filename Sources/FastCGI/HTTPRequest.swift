@@ -8,11 +8,17 @@ public struct HTTPRequest: Sendable {
     /// True when the declared body was larger than the server's limit and was not read:
     /// the handler answers 413 without the process ever holding it.
     public var bodyOmitted: Bool
+    /// The request's id in the log line and in error answers: the web server's
+    /// (`RequestID.given`), or one made here when it gave none.
+    public var id: String { RequestID.given(by: params) ?? madeID }
+    /// Made only for a request that arrived without the web server's id.
+    private let madeID: String
 
     public init(params: [String: String], body: [UInt8] = [], bodyOmitted: Bool = false) {
         self.params = params
         self.body = body
         self.bodyOmitted = bodyOmitted
+        madeID = RequestID.given(by: params) == nil ? RequestID.make() : "-"
     }
 
     public var method: String { params["REQUEST_METHOD"] ?? "GET" }

@@ -4,10 +4,14 @@ public struct HTTPResponse: Sendable {
     public var status: Int
     public var headers: [(name: String, value: String)]
     public var body: [UInt8]
-    public var logFields: [(key: String, value: String)]
+    public var logFields: [LogField]
+    /// What an error answer says, kept typed beside its rendered body: the log line takes its
+    /// code (`error=`), the status page counts it, and the application renders the body again
+    /// with the request's id when the error was made where the id was not at hand.
+    public var error: ErrorDetail?
 
     public init(status: Int, headers: [(name: String, value: String)] = [], body: [UInt8] = [],
-                logFields: [(key: String, value: String)] = []) {
+                logFields: [LogField] = []) {
         self.status = status
         self.headers = headers
         self.body = body
@@ -49,6 +53,22 @@ public struct HTTPResponse: Sendable {
         guard bytes.count == lowercase.utf8CodeUnitCount else { return false }
         return zip(bytes, UnsafeBufferPointer(start: lowercase.utf8Start, count: lowercase.utf8CodeUnitCount))
             .allSatisfy { ($0 | 0x20) == $1 || $0 == $1 }
+    }
+}
+
+/// An error answer's parts: a stable code for programs, a message for people, and the id
+/// support looks the request up by.
+public struct ErrorDetail: Sendable, Equatable {
+    public var code: String
+    public var message: String
+    /// Tencent's RequestId when the error came from its API, else the request's own id; nil
+    /// until the handler that answers knows it.
+    public var requestId: String?
+
+    public init(code: String, message: String, requestId: String? = nil) {
+        self.code = code
+        self.message = message
+        self.requestId = requestId
     }
 }
 

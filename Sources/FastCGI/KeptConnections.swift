@@ -8,8 +8,8 @@ import Synchronization
 /// waits on it for the next one instead of taking its turn to accept.
 ///
 /// Per request that saves the accept, the hand-over of the accept turn, the lingering close and
-/// nginx's socket, connect and close: measured at 16 connections on a pending callback, 515 →
-/// 400 µs of the machine's CPU per request (the handler 353 → 281, nginx 135 → 97).
+/// nginx's socket, connect and close, on both sides (the CPU it saves is in docs/BENCHMARKS.md,
+/// "How the figures moved").
 ///
 /// A waiting worker serves nobody else, so at most half the workers wait on kept connections;
 /// beyond that a connection is closed after its request, and nginx opens another when it needs

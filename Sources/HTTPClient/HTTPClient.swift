@@ -85,8 +85,9 @@ public final class HTTPClient {
     }
 
     /// The worker's easy handle, made on the first call with the options every call shares; a
-    /// call sets only its URL, headers and body on top. (A `curl_easy_reset` and twenty options
-    /// for every call: 8–10 % of a handler's CPU per request, measured A/B.)
+    /// call sets only its URL, headers and body on top: a `curl_easy_reset` and twenty options
+    /// for every call were a visible share of a handler's CPU per request (docs/BENCHMARKS.md,
+    /// "How the figures moved").
     private func configuredHandle() throws(HTTPClientError) -> UnsafeMutableRawPointer {
         if let handle { return handle }
         if let problem = ekyc_curl_load() {

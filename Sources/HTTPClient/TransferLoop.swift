@@ -9,7 +9,7 @@ import Synchronization
 /// Why not `curl_easy_perform` on each worker: each easy handle then runs in a private multi of
 /// its own, with its own connection pool, so 256 workers waiting on a slow API hold 256 TLS
 /// connections with their buffers and handshake state, however few calls are really needed
-/// (measured: 131 MiB for the two handlers at 256 connections on a 200 ms API). Here the workers
+/// (the memory it cost is in docs/BENCHMARKS.md, target 3). Here the workers
 /// keep their easy handles (options and buffers only) and wait on a semaphore; the one
 /// multi owns the connections, so kept-alive connections and TLS sessions serve every worker,
 /// a server that speaks HTTP/2 carries every call on one connection, and what is open follows

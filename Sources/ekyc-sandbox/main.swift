@@ -61,6 +61,7 @@ func environment() -> [String: String] {
     return values
 }
 
+MallocPolicy.apply()
 let env = environment()
 let arguments: Arguments
 do {

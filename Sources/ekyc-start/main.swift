@@ -8,4 +8,5 @@ import EKYCGate
 import Glibc
 #endif
 
+MallocPolicy.apply()
 exit(HandlerMain.run(.start, arguments: Array(CommandLine.arguments.dropFirst()), environment: ProcessInfo.processInfo.environment))

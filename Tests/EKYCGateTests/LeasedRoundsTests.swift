@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import EKYCGate
+import FastCGI
 
 /// Background rounds under one lease: their tasks in order, one process of the site at a time.
 @Suite struct LeasedRoundsTests {
@@ -20,17 +21,17 @@ import Testing
         var otherOutcome: LeasedRounds.Outcome?
         let reconcile = RoundTask(name: "reconcile") { _ in
             ran.append("reconcile")
-            otherOutcome = LeasedRounds(lease: other, tasks: [RoundTask(name: "x") { _ in ran.append("x"); return ("", false) }],
+            otherOutcome = LeasedRounds(lease: other, tasks: [RoundTask(name: "x") { _ in ran.append("x"); return (LogLine([]), false) }],
                                         roundMilliseconds: 1_000).round()
-            return ("event=reconcile", false)
+            return (LogLine(event: "reconcile"), false)
         }
-        let deliver = RoundTask(name: "deliver") { _ in ran.append("deliver"); return ("event=deliver", true) }
+        let deliver = RoundTask(name: "deliver") { _ in ran.append("deliver"); return (LogLine(event: "deliver"), true) }
         let rounds = LeasedRounds(lease: FileLease(directory: directory, name: "rounds"), tasks: [reconcile, deliver], roundMilliseconds: 1_000)
         #expect(rounds.round() == .ran(failed: true))
         #expect(ran == ["reconcile", "deliver"])
         guard case .held(let holder)? = otherOutcome else { Issue.record("the second process ran"); return }
         #expect(holder?.contains(String(getpid())) == true)
-        #expect(LeasedRounds.line(.held(by: holder))?.contains("event=round_skipped reason=\"the lease is held by") == true)
+        #expect(LeasedRounds.line(.held(by: holder))?.text.contains("event=round_skipped reason=\"the lease is held by") == true)
     }
 
     /// The loop mode: a round per interval until the stop signal, then the lease is free.
@@ -39,7 +40,7 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: directory) }
         var rounds = 0, pauses: [Int64] = []
         let loop = LeasedRounds(lease: FileLease(directory: directory, name: "rounds"),
-                                tasks: [RoundTask(name: "reconcile") { _ in rounds += 1; return ("", false) }], roundMilliseconds: 1_000)
+                                tasks: [RoundTask(name: "reconcile") { _ in rounds += 1; return (LogLine([]), false) }], roundMilliseconds: 1_000)
         loop.run(intervalMilliseconds: 30_000) { wait in pauses.append(wait); return pauses.count < 3 }
         #expect(rounds == 3 && pauses == [30_000, 30_000, 30_000])
         #expect(try FileLease(directory: directory, name: "rounds").acquire())

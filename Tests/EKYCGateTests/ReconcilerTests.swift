@@ -140,7 +140,7 @@ import FastCGI
         #expect(api.asked == [Self.token(5), Self.token(4)])
         #expect(stats.checked == 2 && stats.deferred == 3 && stats.due == 5)
         #expect(stats.stopped?.contains("api_budget 2/m") == true && !stats.failed)
-        #expect(stats.logLine.contains("event=reconcile") && stats.logLine.contains("deferred=3"))
+        #expect(stats.logLine.text.contains("event=reconcile") && stats.logLine.text.contains("deferred=3"))
     }
 
     /// At its own share the reconciler waits for its turn instead of stopping.

@@ -61,4 +61,18 @@ import Testing
         baton.handOff()
         #expect(baton.waitingCount == 0)
     }
+
+    /// What the server starts workers by: a hand-off that finds nobody waiting and nobody on the
+    /// way back says so.
+    @Test func aHandOffSaysWhetherAnyWorkerWillLeadNext() {
+        let baton = AcceptBaton(workers: 2)
+        baton.lead(0)
+        #expect(baton.handOff() == false)
+        baton.onItsWay()
+        baton.lead(1)
+        #expect(baton.handOff() == true)
+        baton.lead(0, returning: true)
+        #expect(baton.handOff() == false)
+    }
+
 }

@@ -49,9 +49,32 @@ import FastCGI
     }
 
     @Test func logLineQuotesValues() {
-        let request = HTTPRequest(params: ["REQUEST_METHOD": "GET", "DOCUMENT_URI": "/ekyc/callback"])
-        let response = HTTPResponse(status: 404, logFields: [("error", "unknown token\n\"x\"")])
+        let request = HTTPRequest(params: ["REQUEST_METHOD": "GET", "DOCUMENT_URI": "/ekyc/callback", "REQUEST_ID": "r1"])
+        let response = HTTPResponse(status: 404, logFields: [LogField("detail", "unknown token\n\"x\"")])
         let line = RequestLog.line(request: request, response: response, milliseconds: 1.26)
-        #expect(line == #"method=GET path=/ekyc/callback status=404 ms=1.3 error="unknown token\n\"x\"""#)
+        #expect(line.text == #"method=GET path=/ekyc/callback status=404 ms=1.3 req=r1 detail="unknown token\n\"x\"""#)
+    }
+
+    @Test func everyValueIsEscapedAndNoneCanForgeAField() {
+        let line = LogLine(event: "store_error", ("error", "disk full\nevent=forged x=\"1\""), ("empty", ""), ("tab", "a\tb"))
+        #expect(line.text == #"event=store_error error="disk full\nevent=forged x=\"1\"" empty="" tab="a\u{9}b""#)
+        #expect(!line.text.contains("\n"))
+    }
+
+    @Test func theWebServersRequestIdOrAMadeOne() {
+        #expect(HTTPRequest(params: ["REQUEST_ID": "nginx1", "UNIQUE_ID": "apache1"]).id == "nginx1")
+        #expect(HTTPRequest(params: ["UNIQUE_ID": "apache1", "HTTP_X_REQUEST_ID": "client"]).id == "apache1")
+        #expect(HTTPRequest(params: ["HTTP_X_REQUEST_ID": "proxy"]).id == "proxy")
+        let made = HTTPRequest(params: [:]).id
+        #expect(made.count == 16)
+        #expect(made.unicodeScalars.allSatisfy { ("A"..."Z").contains($0) || ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "-" || $0 == "_" })
+        #expect(HTTPRequest(params: [:]).id != made)
+    }
+
+    @Test func anErrorAnswersCodeIsLoggedFromItsTypedDetail() {
+        var response = HTTPResponse(status: 404, text: "x")
+        response.error = ErrorDetail(code: "unknown_token", message: "no verification")
+        let line = RequestLog.line(request: HTTPRequest(params: ["REQUEST_ID": "r"]), response: response, milliseconds: 0)
+        #expect(line.text.hasSuffix("req=r error=unknown_token"))
     }
 }

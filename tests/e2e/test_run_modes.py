@@ -9,6 +9,7 @@ import shutil
 import signal
 import socket
 import stat
+import struct
 import subprocess
 import uuid
 
@@ -296,6 +297,85 @@ def test_spawn_fcgi_without_fork_keeps_the_log_lines(stack, installation, scratc
         answer = fastcgi_request(str(path), "/ekyc/callback", "token=" + uuid.uuid4().hex, request_id="no-fork-check")
         assert answer.status == 404
         wait_for(lambda: "req=no-fork-check" in log.read_text(), what="the handler's log line")
+    finally:
+        process.terminate()
+        assert process.wait(10) == 0
+
+
+def thread_count(pid):
+    return len(os.listdir("/proc/%d/task" % pid))
+
+
+def test_workers_start_on_demand(stack, installation, scratch):
+    """--workers is a limit, not a pool: one request at a time (mod_fcgid, a quiet shop) runs one
+    or two worker threads; each request held at once in a worker adds one."""
+    process, address = callback_on_loopback(installation, scratch, workers=256)
+    host, port = address.split(":")
+    held = []
+    try:
+        # Warm: the first request has been served (and the probe that saw the socket listening).
+        assert fastcgi_request(address, "/ekyc/callback", "token=" + uuid.uuid4().hex).status == 404
+        warm = thread_count(process.pid)
+        for _ in range(20):
+            assert fastcgi_request(address, "/ekyc/callback", "token=" + uuid.uuid4().hex).status == 404
+        sequential = thread_count(process.pid)
+        # One request at a time: at most the one more worker that takes the accept turn while
+        # another answers (an exact count is timing; the unit test counts workers themselves).
+        assert sequential <= warm + 1, (warm, sequential)
+
+        # A request whose params never end keeps its worker reading them: 8 workers busy at once.
+        for _ in range(8):
+            connection = socket.create_connection((host, int(port)))
+            connection.sendall(struct.pack(">BBHHBx", 1, 1, 1, 8, 0) + struct.pack(">HB5x", 1, 0)
+                               + struct.pack(">BBHHBx", 1, 4, 1, 100, 0) + b"\x05\x01")
+            held.append(connection)
+        assert fastcgi_request(address, "/ekyc/callback", "token=" + uuid.uuid4().hex).status == 404
+        wait_for(lambda: thread_count(process.pid) >= sequential + 8, what="a worker per held request")
+        # Workers double when all are busy: at most twice the requests held at once, far from 256.
+        assert thread_count(process.pid) <= sequential + 2 * 9
+    finally:
+        for connection in held:
+            connection.close()
+        process.terminate()
+        assert process.wait(10) == 0
+
+
+def test_every_error_carries_a_request_id_whatever_the_web_server_gives(stack, installation):
+    """nginx passes REQUEST_ID and Apache's mod_unique_id UNIQUE_ID; given neither (plain CGI,
+    mod_fcgid without the module) the handler makes one. The error's requestId, the support
+    reference the shop shows, is the id on the handler's log line."""
+    made = set()
+    for extra, expected in (({"REQUEST_ID": "", "UNIQUE_ID": "ZmFrZS11bmlxdWUtaWQ"}, "ZmFrZS11bmlxdWUtaWQ"),
+                            ({"REQUEST_ID": ""}, None), ({"REQUEST_ID": ""}, None)):
+        result = subprocess.run([binary(installation, "ekyc-callback"), "--config", config(installation)],
+                                env=cgi_environment("/ekyc/callback", "token=" + uuid.uuid4().hex, **extra),
+                                stdin=subprocess.DEVNULL, capture_output=True, timeout=30, **as_service_user())
+        answer = parse_cgi(result.stdout)
+        assert answer.status == 404, answer.body
+        request_id = answer.json()["error"]["requestId"]
+        if expected:
+            assert request_id == expected
+        else:
+            assert re.fullmatch(r"[A-Za-z0-9_-]{16}", request_id), request_id
+            made.add(request_id)
+        assert re.search(rb"^method=GET path=/ekyc/callback status=404 ms=[0-9.]+ req=%s error=unknown_token"
+                         % re.escape(request_id.encode()), result.stderr, re.M), result.stderr
+    assert len(made) == 2
+
+
+def test_garbage_on_the_fastcgi_socket_is_logged_and_the_next_request_served(stack, installation, scratch):
+    """HTTP sent to the FastCGI port (or any bytes that are no FastCGI request): the connection is
+    closed with a log line, and the one worker serves the next connection."""
+    process, address = callback_on_loopback(installation, scratch, workers=1)
+    host, port = address.split(":")
+    try:
+        with socket.create_connection((host, int(port))) as garbage:
+            garbage.sendall(b"GET /ekyc/callback HTTP/1.1\r\nHost: x\r\n\r\n")
+            garbage.shutdown(socket.SHUT_WR)
+            assert garbage.recv(100) == b""
+        assert fastcgi_request(address, "/ekyc/callback", "token=" + uuid.uuid4().hex).status == 404
+        wait_for(lambda: "event=fastcgi_connection_dropped" in (scratch / "callback.log").read_text(),
+                 what="the dropped connection's log line")
     finally:
         process.terminate()
         assert process.wait(10) == 0

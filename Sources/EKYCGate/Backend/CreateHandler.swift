@@ -82,10 +82,10 @@ public struct CreateHandler {
             return refusal.response
         case .success(let started):
             do { try claim.record(bizToken: started.record.token, in: store, claimed: made) } catch {
-                RequestLog.write("event=store_error \(error)")
+                LogLine(event: "store_error", ("error", error.description)).write()
             }
             var answer = created(started.record, status: 201)
-            answer.logFields += [("token", TokenFormat.logID(started.record.token)), ("tc_request", started.requestId ?? "-"), ("caller", "backend")]
+            answer.logFields += [LogField("token", TokenFormat.logID(started.record.token)), LogField("tc_request", started.requestId ?? "-"), LogField("caller", "backend")]
             return answer
         }
     }

@@ -1,13 +1,13 @@
-import FastCGI
+public import FastCGI
 
 /// One job of a background round, run while the round's lease is held (the reconciler's round).
 public struct RoundTask {
     public var name: String
     /// Does one round's worth of work, stopping by `deadline` (Unix milliseconds) and leaving the
     /// rest to the next round; returns its log line and whether it failed.
-    public var run: (_ deadline: Int64) -> (line: String, failed: Bool)
+    public var run: (_ deadline: Int64) -> (line: LogLine, failed: Bool)
 
-    public init(name: String, run: @escaping (_ deadline: Int64) -> (line: String, failed: Bool)) {
+    public init(name: String, run: @escaping (_ deadline: Int64) -> (line: LogLine, failed: Bool)) {
         self.name = name
         self.run = run
     }
@@ -53,7 +53,7 @@ public final class LeasedRounds {
                 return .leaseFailed(error.description)
             }
             let (line, taskFailed) = task.run(clock().saturatingAdd(roundMilliseconds))
-            RequestLog.write(line)
+            line.write()
             failed = failed || taskFailed
         }
         return .ran(failed: failed)
@@ -68,25 +68,25 @@ public final class LeasedRounds {
             let outcome = round()
             if case .held = outcome {
                 // Said once, not every interval, while it stays the standby.
-                if !standby, let line = Self.line(outcome) { RequestLog.write(line + " standby=yes") }
+                if !standby { Self.line(outcome)?.appending("standby", "yes").write() }
                 standby = true
             } else {
                 standby = false
-                if let line = Self.line(outcome) { RequestLog.write(line) }
+                Self.line(outcome)?.write()
             }
         } while pause(intervalMilliseconds)
         lease.release()
     }
 
     /// The line of a round that did not run; nil for one that did (its tasks wrote theirs).
-    public static func line(_ outcome: Outcome) -> String? {
+    public static func line(_ outcome: Outcome) -> LogLine? {
         switch outcome {
         case .ran:
             return nil
         case .held(let holder):
-            return RequestLog.logfmt([("event", "round_skipped"), ("reason", "the lease is held by \(holder ?? "another process")")])
+            return LogLine(event: "round_skipped", ("reason", "the lease is held by \(holder ?? "another process")"))
         case .leaseFailed(let detail):
-            return RequestLog.logfmt([("event", "round_skipped"), ("reason", "the lease cannot be taken: \(detail)")])
+            return LogLine(event: "round_skipped", ("reason", "the lease cannot be taken: \(detail)"))
         }
     }
 }

@@ -41,20 +41,20 @@ enum DeliverCommand {
         let deliverer: Deliverer, lease: any Lease
         do { (deliverer, lease) = try Deliverer.live(setup.webhooks, stores: setup.stores) } catch { return fail(error.description) }
         defer { lease.release() }
-        RequestLog.write("event=deliver_start url_host=\(AbsoluteURL(setup.webhooks.url)?.host ?? "?") once=\(arguments.has("once"))")
+        LogLine(event: "deliver_start", ("url_host", AbsoluteURL(setup.webhooks.url)?.host ?? "?"), ("once", "\(arguments.has("once"))")).write()
 
         var waitingLogged = false
         while !signals.requested {
             let held: Bool
             do { held = try lease.acquire() } catch {
-                RequestLog.write("event=deliver_store_error \(error) (trying again)")
+                LogLine(event: "deliver_store_error", ("error", error.description), ("effect", "trying again")).write()
                 if signals.wait(milliseconds: pollMilliseconds) { break }
                 continue
             }
             guard held else {
                 let holder = lease.holder() ?? "another process"
                 if arguments.has("once") { return fail("another deliverer (\(holder)) holds the '\(lease.name)' lease; it delivers what is due") }
-                if !waitingLogged { RequestLog.write("event=deliver_waiting holder=\(holder) (taking over when it stops)") }
+                if !waitingLogged { LogLine(event: "deliver_waiting", ("holder", "\(holder)"), ("effect", "taking over when it stops")).write() }
                 waitingLogged = true
                 if signals.wait(milliseconds: pollMilliseconds) { break }
                 continue
@@ -72,7 +72,7 @@ enum DeliverCommand {
                     total.givenUp += stats.givenUp
                 } while stats.attempted == Deliverer.batch && !stats.stoppedEarly
             } catch {
-                RequestLog.write("event=deliver_store_error \(error) (trying again)")
+                LogLine(event: "deliver_store_error", ("error", error.description), ("effect", "trying again")).write()
                 if arguments.has("once") { return 1 }
             }
             if arguments.has("once") {
@@ -81,7 +81,7 @@ enum DeliverCommand {
             }
             if signals.wait(milliseconds: pollMilliseconds) { break }
         }
-        RequestLog.write("event=deliver_stop")
+        LogLine(event: "deliver_stop").write()
         return 0
     }
 

@@ -44,7 +44,7 @@ public final class HandlerRuntime: Sendable {
     /// Reads and checks the config file and opens its store.
     public static func load(path: String, environment: [String: String]) throws(ConfigError) -> (HandlerConfig, TokenStores) {
         let config = try HandlerConfig.load(path: path, environment: environment)
-        return (config, try TokenStores.open(config, log: RequestLog.write))
+        return (config, try TokenStores.open(config, log: { $0.write() }))
     }
 
     /// SIGHUP: a new generation when the file is valid; otherwise the old one stays.
@@ -55,9 +55,9 @@ public final class HandlerRuntime: Sendable {
                 state = Generation(number: state.number + 1, config: config, stores: stores)
                 return state.number
             }
-            RequestLog.write("event=reload config=\(configPath) generation=\(number)")
+            LogLine(event: "reload", ("config", configPath), ("generation", "\(number)")).write()
         } catch {
-            RequestLog.write("event=reload_failed config=\(configPath) error=\"\(error.description)\" (the running configuration stays)")
+            LogLine(event: "reload_failed", ("config", configPath), ("error", error.description), ("effect", "the running configuration stays")).write()
         }
     }
 
@@ -70,7 +70,7 @@ public final class HandlerRuntime: Sendable {
                                let busy = Answers.error(503, code: "busy",
                                                         message: "too many photo uploads at once; nothing was started, retry in a few seconds",
                                                         headers: [("Retry-After", String(ServerHooks.busyRetrySeconds))])
-                               return Answers.fillingRequestId(busy, from: request)
+                               return Answers.identified(busy, for: request)
                            })
     }
 

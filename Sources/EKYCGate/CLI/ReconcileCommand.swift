@@ -93,17 +93,16 @@ enum ReconcileCommand {
         if once {
             let outcome = rounds.round()
             rounds.lease.release()
-            if let line = LeasedRounds.line(outcome) { RequestLog.write(line) }
+            LeasedRounds.line(outcome)?.write()
             switch outcome {
             case .ran(let failed): return failed ? 1 : 0
             case .held: return 0
             case .leaseFailed: return 1
             }
         }
-        RequestLog.write(RequestLog.logfmt([("event", "reconcile_started"), ("interval", "\(interval)s"),
-                                            ("store", CheckConfig.storeName(config))]))
+        LogLine(event: "reconcile_started", ("interval", "\(interval)s"), ("store", CheckConfig.storeName(config))).write()
         rounds.run(intervalMilliseconds: interval * 1000, pause: stop.pause)
-        RequestLog.write("event=reconcile_stopped")
+        LogLine(event: "reconcile_stopped").write()
         return 0
     }
 }

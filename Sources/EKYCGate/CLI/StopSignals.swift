@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import FastCGI
+import Locking
 
 /// SIGTERM and SIGINT for a command that works in rounds (`ekyc-start reconcile`, `deliver`): a
 /// request to stop at the next pause, never in the middle of a store write or a POST. The

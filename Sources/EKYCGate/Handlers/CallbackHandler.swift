@@ -35,7 +35,7 @@ public struct CallbackHandler {
     }
 
     public func handle(_ request: HTTPRequest) -> HTTPResponse {
-        Answers.fillingRequestId(respond(to: request), from: request)
+        Answers.identified(respond(to: request), for: request)
     }
 
     private func respond(to request: HTTPRequest) -> HTTPResponse {
@@ -65,10 +65,10 @@ public struct CallbackHandler {
             case .failure(let refusal): return refusal.response
             }
         }
-        let tokenLog = ("token", TokenFormat.logID(token))
+        let tokenLog = LogField("token", TokenFormat.logID(token))
         var response = answer(token: token, caller: caller, request: request)
         response.logFields.insert(tokenLog, at: 0)
-        if case .backend = caller { response.logFields.append(("caller", "backend")) }
+        if case .backend = caller { response.logFields.append(LogField("caller", "backend")) }
         return response
     }
 
@@ -155,17 +155,17 @@ public struct CallbackHandler {
         guard let final = ResultRecorder.verdict(record, answer: result, now: clock()) else {
             pendingAnswers?.keep(result, for: token)
             var pending = Self.resultAnswer(record, live: result, retryAfter: config.limits.pendingRecheckSeconds)
-            pending.logFields.append(("tc_request", result.requestId ?? "-"))
+            pending.logFields.append(LogField("tc_request", result.requestId ?? "-"))
             return pending
         }
         let stored: TokenRecord
         do { stored = remember(try recorder.keep(final, now: clock())) } catch {
             // The verdict is still right; only storing it failed, so the next call asks the API again.
-            RequestLog.write("event=store_error \(error)")
+            LogLine(event: "store_error", ("error", error.description)).write()
             stored = final
         }
         var answer = Self.resultAnswer(stored, media: withMedia ? result : nil)
-        answer.logFields.append(("tc_request", result.requestId ?? "-"))
+        answer.logFields.append(LogField("tc_request", result.requestId ?? "-"))
         return answer
     }
 

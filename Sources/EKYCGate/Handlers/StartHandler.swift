@@ -27,9 +27,9 @@ public struct StartHandler {
     public func handle(_ request: HTTPRequest) -> HTTPResponse {
         if request.path.hasSuffix("/verifications") {
             let create = CreateHandler(config: config, api: api, store: store, quota: quota, clock: clock)
-            return Answers.fillingRequestId(create.respond(to: request), from: request)
+            return Answers.identified(create.respond(to: request), for: request)
         }
-        return Answers.fillingRequestId(respond(to: request), from: request)
+        return Answers.identified(respond(to: request), for: request)
     }
 
     private func respond(to request: HTTPRequest) -> HTTPResponse {
@@ -103,11 +103,11 @@ public struct StartHandler {
             // After the token is stored: a failure here leaves the link claimed without a
             // token, which refuses it later; it never loses a started verification.
             do { try claim.link.record(bizToken: record.token, in: store, claimed: claim.made) } catch {
-                RequestLog.write("event=store_error \(error)")
+                LogLine(event: "store_error", ("error", error.description)).write()
             }
         }
         var response = redirect(request, to: record.verificationURL ?? "", token: record.token, session: session, resumed: false)
-        response.logFields += [("tc_request", requestId ?? "-")]
+        response.logFields += [LogField("tc_request", requestId ?? "-")]
         return response
     }
 
@@ -156,8 +156,8 @@ public struct StartHandler {
                                         + [("Content-Type", "text/plain; charset=utf-8")],
                                     text: "See \(page)\n")
         }
-        response.logFields += [("token", TokenFormat.logID(token))]
-        if resumed { response.logFields.append(("resumed", "1")) }
+        response.logFields += [LogField("token", TokenFormat.logID(token))]
+        if resumed { response.logFields.append(LogField("resumed", "1")) }
         return response
     }
 }

@@ -38,8 +38,8 @@ public enum UpstreamErrors {
             }
             // The operator reads the log, not the browser's answer: curl's own words go there too
             // (host, port and what failed; never a header or body).
-            response.logFields.append(("curl", "\(transport.code)"))
-            response.logFields.append(("detail", transport.message))
+            response.logFields.append(LogField("curl", "\(transport.code)"))
+            response.logFields.append(LogField("detail", transport.message))
             return response
         case let .httpStatus(status, _):
             return Answers.error(502, code: "upstream_http", message: "the eKYC API answered HTTP \(status) to \(action)")

@@ -14,14 +14,14 @@ struct VerificationStarter {
         // A full store would refuse the record after Tencent was asked: ask the store first, so
         // a refused start costs no API call. (The save still checks, for a store filling meanwhile.)
         if let usage = try? store.usage(), config.storeQuota.isFull(usage) {
-            RequestLog.write("event=store_full \(config.storeQuota.refusal(usage, where: "store"))")
+            LogLine(event: "store_full", ("error", config.storeQuota.refusal(usage, where: "store").description)).write()
             return .failure(Self.storeFull(requestId: nil))
         }
         let answer: ApplyResponse
         do { answer = try api.apply(apply) } catch {
             return .failure(Refusal(UpstreamErrors.response(for: error, action: "ApplyWebVerificationBizTokenIntl")))
         }
-        let tokenLog = ("token", TokenFormat.logID(answer.bizToken))
+        let tokenLog = LogField("token", TokenFormat.logID(answer.bizToken))
         guard TokenFormat.isValid(answer.bizToken) else {
             return .failure(Refusal(Answers.error(502, code: "upstream_malformed", message: "the eKYC API returned a BizToken of an unexpected form",
                                                   requestId: answer.requestId)))
@@ -39,7 +39,7 @@ struct VerificationStarter {
             // Full stays full until older records age out; any other failure may pass in seconds.
             var failed: HTTPResponse
             if error.kind == .full {
-                RequestLog.write("event=store_full \(error)")
+                LogLine(event: "store_full", ("error", error.description)).write()
                 failed = Self.storeFull(requestId: answer.requestId).response
             } else {
                 failed = Answers.storeUnavailable(error, message: "the token could not be stored, so no verification was started; retry shortly",

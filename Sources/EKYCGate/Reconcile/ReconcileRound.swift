@@ -1,4 +1,4 @@
-import FastCGI
+public import FastCGI
 
 /// What one reconciler round did, for its log line and for tests.
 public struct ReconcileRound: Sendable, Equatable {
@@ -29,14 +29,14 @@ public struct ReconcileRound: Sendable, Equatable {
 
     public init() {}
 
-    /// One logfmt line, as `RequestLog` writes a request's.
-    public var logLine: String {
+    /// The round's log line.
+    public var logLine: LogLine {
         var fields: [(String, String)] = [
             ("event", "reconcile"), ("listed", "\(listed)"), ("due", "\(due)"), ("checked", "\(checked)"),
             ("finalized", "\(finalized)"), ("pending", "\(pending)"), ("expired", "\(expired)"),
             ("deferred", "\(deferred)"), ("requeued", "\(requeued)"), ("errors", "\(errors)"), ("ms", "\(milliseconds)"),
         ]
         if let stopped { fields.append(("stopped", stopped)) }
-        return RequestLog.logfmt(fields)
+        return LogLine(fields.map { LogField($0.0, $0.1) })
     }
 }

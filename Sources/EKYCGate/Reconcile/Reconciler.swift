@@ -137,7 +137,7 @@ public struct Reconciler {
                 // Tencent refuses this one token (not one it issued to this account): asked again
                 // only at its next due time, never every round.
                 round.errors += 1
-                RequestLog.write("event=reconcile_error token=\(TokenFormat.logID(record.token)) \(error.description)")
+                LogLine(event: "reconcile_error", ("token", TokenFormat.logID(record.token)), ("error", error.description)).write()
                 markChecked(record, into: &round)
             } else {
                 round.stopped = "GetWebVerificationResultIntl failed, so the round stops: \(error.description)"
@@ -183,7 +183,7 @@ public struct Reconciler {
         do {
             if try events.enqueue(event) { round.requeued += 1 }
         } catch {
-            RequestLog.write("event=outbox_error token=\(TokenFormat.logID(record.token)) \(error.description)")
+            LogLine(event: "outbox_error", ("token", TokenFormat.logID(record.token)), ("error", error.description)).write()
             round.failed = true
         }
     }

@@ -54,7 +54,7 @@ public struct ResultRecorder: Sendable {
             // The result is stored either way; an event that could not be enqueued now is
             // enqueued by the reconciler, which finds final records without one.
             do { _ = try events.enqueue(event) } catch {
-                RequestLog.write("event=outbox_error token=\(TokenFormat.logID(stored.token)) \(error)")
+                LogLine(event: "outbox_error", ("token", TokenFormat.logID(stored.token)), ("error", error.description)).write()
             }
         }
         return stored

@@ -1,6 +1,7 @@
 import Synchronization
 public import FastCGI
 import HTTPClient
+import Locking
 
 /// Counters of one handler process for the status page: workers in use, answers by status
 /// and error code, and the latency of the API calls it made. Cheap to update (one lock, no
@@ -54,7 +55,7 @@ public final class Metrics: Sendable {
     }
 
     public func requestFinished(_ response: HTTPResponse) {
-        let error = response.logFields.first { $0.key == "error" }?.value
+        let error = response.error?.code
         state.withLock {
             $0.busy -= 1
             $0.requests += 1

@@ -6,6 +6,7 @@ import Foundation
 #if canImport(Glibc)
 import Glibc
 #endif
+import LogLines
 
 /// The file store's outbox: `outbox/` in the store directory, one JSON file per event named by
 /// its id (never a token). `pending/` holds the events still to deliver (given-up ones too),
@@ -98,7 +99,7 @@ extension FileTokenStore: DeliveryQueue {
         for name in try files.entries(of: folder(.pending)) where name.hasSuffix(".json") {
             let found: VerificationEvent?
             do { found = try read("\(folder(.pending))/\(name)") } catch {
-                files.sys.log("event=outbox_unreadable \(error) (move the file away to silence this)")
+                files.sys.log(LogLine(event: "outbox_unreadable", ("error", error.description), ("fix", "move the file away to silence this")))
                 continue
             }
             guard let event = found, !Self.exists(file(event.id, .delivered)) else { continue }

@@ -6,7 +6,7 @@ import Foundation
 #if canImport(Glibc)
 import Glibc
 #endif
-import FastCGI
+import LogLines
 
 /// The file store's writes through its journal, and the replay of the journals crashed
 /// processes left behind.
@@ -75,7 +75,7 @@ extension FileTokenStore {
             throw StoreError(call: "syncfs", path: directory, errno: errno, detail: "the replayed records could not be made durable")
         }
         for segment in held { _ = files.sys.unlink(segment.path) }
-        RequestLog.write("event=store_journal_replayed store=\(directory) segments=\(held.count) entries=\(entries.count)")
+        files.sys.log(LogLine(event: "store_journal_replayed", ("store", directory), ("segments", String(held.count)), ("entries", String(entries.count))))
     }
 
     private func replay(_ entry: JournalEntry, now: Int64) throws(StoreError) {

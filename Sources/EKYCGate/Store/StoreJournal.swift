@@ -2,7 +2,6 @@
 import Glibc
 #endif
 import EKYCCrypto
-import FastCGI
 import Locking
 
 /// A process's append-only journal of the file store's writes: group commit. Every record is

@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+public import LogLines
 
 /// The one seam through which the file store touches the file system: EINTR retried here,
 /// every failure carries the call and errno, and tests swap single calls to force
@@ -19,9 +20,9 @@ public struct Syscalls: Sendable {
     public var mkdir: @Sendable (String, UInt32) -> Int32
     public var pread: @Sendable (Int32, UnsafeMutableRawBufferPointer, Int64) -> Int
     public var pwrite: @Sendable (Int32, UnsafeRawBufferPointer, Int64) -> Int
-    /// One line about the store (a file it passed over): injected, so the store needs no log
-    /// module; the handlers give `RequestLog.write`, tests may collect the lines.
-    public var log: @Sendable (String) -> Void
+    /// One line about the store (a file it passed over): injected, so that the store needs no
+    /// log destination of its own; the handlers' goes to stderr, tests may collect the lines.
+    public var log: @Sendable (LogLine) -> Void
     /// syncfs(2): every file of the store's file system to disk at once, what retires a journal segment.
     public var syncfs: @Sendable (Int32) -> Int32 = { Syscalls.glibcSyncfs($0) }
 
@@ -37,15 +38,11 @@ public struct Syscalls: Sendable {
         mkdir: { Glibc.mkdir($0, mode_t($1)) },
         pread: { Glibc.pread($0, $1.baseAddress, $1.count, off_t($2)) },
         pwrite: { Glibc.pwrite($0, $1.baseAddress, $1.count, off_t($2)) },
-        log: { line in
-            // One write(2) per line, so lines from worker threads never interleave.
-            let bytes = Array((line + "\n").utf8)
-            bytes.withUnsafeBytes { _ = Glibc.write(2, $0.baseAddress, $0.count) }
-        }
+        log: { $0.write() }
     )
 
     /// These calls with another log sink.
-    public func logging(to sink: @escaping @Sendable (String) -> Void) -> Syscalls {
+    public func logging(to sink: @escaping @Sendable (LogLine) -> Void) -> Syscalls {
         var copy = self
         copy.log = sink
         return copy

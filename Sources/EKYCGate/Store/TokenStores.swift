@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+public import LogLines
 
 /// The configured store, opened once at start-up; `make()` gives each worker thread its store.
 /// The file store is one shared instance (every call is its own open/rename; its journal is
@@ -16,7 +17,7 @@ public enum TokenStores: Sendable {
 
     /// `log` takes the lines the store writes about itself (a Redis down at start-up, a file it
     /// passes over); the handlers give `RequestLog.write`.
-    public static func open(_ config: HandlerConfig, log: @escaping @Sendable (String) -> Void) throws(ConfigError) -> TokenStores {
+    public static func open(_ config: HandlerConfig, log: @escaping @Sendable (LogLine) -> Void) throws(ConfigError) -> TokenStores {
         guard let redis = config.redis else {
             do {
                 let store = try FileTokenStore(directory: config.storeDirectory, quota: config.storeQuota,
@@ -32,7 +33,7 @@ public enum TokenStores: Sendable {
             if error.call == "AUTH" || error.call == "SELECT" {
                 throw ConfigError("store \(redis.redacted): \(error.call) failed: \(error.detail)")
             }
-            log("event=store_unreachable store=\(redis.redacted) detail=\"\(error.detail)\" (answering 503 until Redis is reachable)")
+            log(LogLine(event: "store_unreachable", ("store", redis.redacted), ("detail", error.detail), ("effect", "answering 503 until Redis is reachable")))
         }
         return .redis(redis, config.storeQuota)
     }

@@ -10,14 +10,20 @@ public enum Answers {
 
     /// `{"error": {"code", "message", "requestId"}}`. `code` is stable for programs; `message`
     /// says what went wrong and what to do, and never holds a secret, a full token or an image.
+    /// `requestId` is Tencent's RequestId when the error came from its API; without one the
+    /// handler's entry gives the answer the request's own id (`identified`).
     public static func error(_ status: Int, code: String, message: String, requestId: String? = nil,
                              headers: [(name: String, value: String)] = []) -> HTTPResponse {
-        var response = json(status, .object([("error", .object([
-            ("code", .string(code)), ("message", .string(message)), ("requestId", .optional(requestId)),
-        ]))]), headers: headers)
-        response.logFields.append(("error", code))
-        if let requestId { response.logFields.append(("tc_request", requestId)) }
+        var response = json(status, body(ErrorDetail(code: code, message: message, requestId: requestId)), headers: headers)
+        response.error = ErrorDetail(code: code, message: message, requestId: requestId)
+        if let requestId { response.logFields.append(LogField("tc_request", requestId)) }
         return response
+    }
+
+    private static func body(_ error: ErrorDetail) -> JSONValue {
+        .object([("error", .object([
+            ("code", .string(error.code)), ("message", .string(error.message)), ("requestId", .optional(error.requestId)),
+        ]))])
     }
 }
 
@@ -27,7 +33,7 @@ extension Answers {
     /// not done.
     public static func storeUnavailable(_ error: StoreError, message: String, requestId: String? = nil,
                                         event: String = "store_error") -> HTTPResponse {
-        RequestLog.write("event=\(event) \(error)")
+        LogLine(event: event, ("error", error.description)).write()
         return Answers.error(503, code: "store_unavailable", message: message, requestId: requestId, headers: [("Retry-After", "2")])
     }
 }
@@ -45,16 +51,16 @@ struct Refusal: Error {
 }
 
 extension Answers {
-    /// An error answered before any API call has no Tencent RequestId; it gets the web
-    /// server's request id (nginx `$request_id`, passed as `REQUEST_ID`) so the user's report
-    /// and the access log meet.
-    public static func fillingRequestId(_ response: HTTPResponse, from request: HTTPRequest) -> HTTPResponse {
-        guard response.status >= 400, let id = request.params["REQUEST_ID"] ?? request.params["HTTP_X_REQUEST_ID"],
-              !id.isEmpty, let error = JSONValue.parse(response.body)?["error"], error["requestId"]?.isNull == true,
-              case .string(let code)? = error["code"], case .string(let message)? = error["message"] else { return response }
-        let kept = response.headers.filter { !["content-type", "cache-control"].contains($0.name.lowercased()) }
-        var filled = Answers.error(response.status, code: code, message: message, requestId: id, headers: kept)
-        filled.logFields = response.logFields
-        return filled
+    /// The answer as the client gets it: an error made without Tencent's RequestId (before any
+    /// API call, or in code that does not see the request) shows the request's own id, the web
+    /// server's or one made for it, which is also in the log line: the user's support reference
+    /// and the log meet. Rendered from the error's parts, never parsed back from its body.
+    public static func identified(_ response: HTTPResponse, for request: HTTPRequest) -> HTTPResponse {
+        guard var error = response.error, error.requestId == nil else { return response }
+        error.requestId = request.id
+        var identified = response
+        identified.error = error
+        identified.body = body(error).bytes
+        return identified
     }
 }

@@ -86,13 +86,13 @@ public struct Deliverer {
     /// One attempt: the event with its new delivery state, and whether the receiver answered.
     func attempt(_ event: VerificationEvent) throws(StoreError) -> (VerificationEvent, answered: Bool) {
         let started = clock()
-        let logID = "id=\(event.id) token=\(TokenFormat.logID(event.token)) attempt=\(event.attempts + 1)"
+        let logID = [("id", event.id), ("token", TokenFormat.logID(event.token)), ("attempt", String(event.attempts + 1))]
         guard let record = try store.load(token: event.token) else {
             // Nothing to build the payload from, now or later: nothing is sent.
             var gone = event
             gone.lastError = "the verification's record is gone (its retention ended)"
             gone.givenUpAt = started
-            RequestLog.write("event=webhook_given_up \(logID) error=\"no record\"")
+            Self.log("webhook_given_up", logID + [("error", "no record")])
             return (gone, true)
         }
         let body = WebhookPayload.body(event, record: record)
@@ -106,7 +106,7 @@ public struct Deliverer {
         let failure: String
         switch outcome {
         case .answered(let status, _) where (200...299).contains(status):
-            RequestLog.write("event=webhook_delivered \(logID) type=\(event.type.rawValue) status=\(status)")
+            Self.log("webhook_delivered", logID + [("type", event.type.rawValue), ("status", String(status))])
             return (schedule.afterSuccess(event, now: now), true)
         case .answered(let status, let answer):
             failure = Self.describe(status: status, body: answer)
@@ -115,9 +115,9 @@ public struct Deliverer {
         }
         let next = schedule.afterFailure(event, now: now, error: failure, random: random())
         if next.givenUpAt != nil {
-            RequestLog.write("event=webhook_given_up \(logID) error=\"\(failure)\" (ekyc-start events --redeliver \(event.id) tries again)")
+            Self.log("webhook_given_up", logID + [("error", "\(failure)"), ("retry", "ekyc-start events --redeliver \(event.id)")])
         } else {
-            RequestLog.write("event=webhook_failed \(logID) error=\"\(failure)\" next_in=\(next.nextAttempt - now)s")
+            Self.log("webhook_failed", logID + [("error", "\(failure)"), ("next_in", "\(next.nextAttempt - now)s")])
         }
         if case .answered = outcome { return (next, true) }
         return (next, false)
@@ -132,4 +132,9 @@ public struct Deliverer {
         if !said.isEmpty { text += ": " + String(String.UnicodeScalarView(said)).trimmed() }
         return text
     }
+
+    private static func log(_ event: String, _ fields: [(String, String)]) {
+        LogLine([LogField("event", event)] + fields.map { LogField($0.0, $0.1) }).write()
+    }
+
 }
