@@ -42,7 +42,7 @@ let package = Package(
         .executableTarget(name: "ekyc-sandbox", dependencies: ["EKYCSandbox", "EKYCGate", "FastCGI"]),
 
         .testTarget(name: "EKYCCryptoTests", dependencies: ["EKYCCrypto"]),
-        .testTarget(name: "FastCGITests", dependencies: ["FastCGI"]),
+        .testTarget(name: "FastCGITests", dependencies: ["FastCGI", "Locking"]),
         .testTarget(name: "EKYCGateTests", dependencies: ["EKYCGate", "EKYCCrypto", "FastCGI", "HTTPClient", "RedisClient"]),
         .testTarget(name: "EKYCSandboxTests", dependencies: ["EKYCSandbox", "EKYCGate", "FastCGI"]),
     ],

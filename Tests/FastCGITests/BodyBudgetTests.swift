@@ -1,5 +1,6 @@
 import Foundation
 @testable import FastCGI
+import Locking
 import Synchronization
 import Testing
 
