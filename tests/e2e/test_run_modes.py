@@ -293,7 +293,8 @@ def test_spawn_fcgi_without_fork_keeps_the_log_lines(stack, installation, scratc
         process = subprocess.Popen(command + ["--", binary(installation, "ekyc-callback"), "--config", config(installation)],
                                    stdin=subprocess.DEVNULL, stdout=stderr, stderr=stderr, env=clean_environment())
     try:
-        wait_for(lambda: path.exists(), what="spawn-fcgi's socket")
+        # spawn-fcgi binds (the file appears) before it listens: wait for a connection to be taken.
+        wait_for(lambda: listening("unix:%s" % path), what="spawn-fcgi's socket")
         answer = fastcgi_request(str(path), "/ekyc/callback", "token=" + uuid.uuid4().hex, request_id="no-fork-check")
         assert answer.status == 404
         wait_for(lambda: "req=no-fork-check" in log.read_text(), what="the handler's log line")
