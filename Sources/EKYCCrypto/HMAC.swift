@@ -1,20 +1,22 @@
 import CCrypto
 
-/// HMAC-SHA256, through libcrypto's one-shot `HMAC`.
+/// HMAC-SHA256 (RFC 2104) over `SHA256`: H((K ^ opad) || H((K ^ ipad) || message)), the key
+/// hashed first when it is longer than a block. Written out here rather than through libcrypto's
+/// `HMAC()`, whose first call initialises all of OpenSSL (see `CCrypto/shim.h`).
 public enum HMACSHA256 {
     public static func mac(key: some Collection<UInt8>, message: some Collection<UInt8>) -> [UInt8] {
-        let key = Array(key)
-        let message = Array(message)
-        var out = [UInt8](repeating: 0, count: Int(EVP_MAX_MD_SIZE))
-        var length: UInt32 = 0
-        key.withUnsafeBufferPointer { k in
-            message.withUnsafeBufferPointer { m in
-                // A zero-length key or message still needs a valid pointer for libcrypto.
-                let keyPointer = UnsafeRawPointer(k.baseAddress) ?? UnsafeRawPointer(bitPattern: 1)!
-                _ = CCrypto.HMAC(EVP_sha256(), keyPointer, Int32(k.count), m.baseAddress ?? UnsafePointer(bitPattern: 1)!, m.count, &out, &length)
-            }
-        }
-        return Array(out.prefix(Int(length)))
+        var block = key.count > SHA256.blockCount ? SHA256.hash(key) : Array(key)
+        block += [UInt8](repeating: 0, count: SHA256.blockCount - block.count)
+
+        var inner = SHA256.Context()
+        inner.update(block.map { $0 ^ 0x36 })
+        let done: Void? = message.withContiguousStorageIfAvailable { inner.update(UnsafeRawBufferPointer($0)) }
+        if done == nil { inner.update(Array(message)) }
+
+        var outer = SHA256.Context()
+        outer.update(block.map { $0 ^ 0x5c })
+        outer.update(inner.finish())
+        return outer.finish()
     }
 
     public static func mac(key: some Collection<UInt8>, message: String) -> [UInt8] {

@@ -1,19 +1,40 @@
 import CCrypto
 
-/// SHA-256 over bytes, through libcrypto's one-shot `SHA256`.
+/// SHA-256 over bytes, through libcrypto's low-level `SHA256_*` functions (see `shim.h` for why
+/// not the EVP ones).
 public enum SHA256 {
     public static let byteCount = 32
+    /// The block size, which HMAC pads its key to.
+    public static let blockCount = 64
+
+    /// An incremental hash, for HMAC's two passes over a pad and a message.
+    struct Context {
+        private var state = SHA256_CTX()
+
+        init() { SHA256_Init(&state) }
+
+        mutating func update(_ bytes: UnsafeRawBufferPointer) {
+            // A zero-length update still needs a valid pointer for libcrypto.
+            guard let base = bytes.baseAddress, !bytes.isEmpty else { return }
+            SHA256_Update(&state, base, bytes.count)
+        }
+
+        mutating func update(_ bytes: [UInt8]) {
+            bytes.withUnsafeBytes { update($0) }
+        }
+
+        mutating func finish() -> [UInt8] {
+            var digest = [UInt8](repeating: 0, count: SHA256.byteCount)
+            SHA256_Final(&digest, &state)
+            return digest
+        }
+    }
 
     public static func hash(_ bytes: some Collection<UInt8>) -> [UInt8] {
-        var digest = [UInt8](repeating: 0, count: byteCount)
-        let done: Void? = bytes.withContiguousStorageIfAvailable { buffer in
-            _ = CCrypto.SHA256(buffer.baseAddress, buffer.count, &digest)
-        }
-        if done == nil {
-            let copy = Array(bytes)
-            copy.withUnsafeBufferPointer { _ = CCrypto.SHA256($0.baseAddress, $0.count, &digest) }
-        }
-        return digest
+        var context = Context()
+        let done: Void? = bytes.withContiguousStorageIfAvailable { context.update(UnsafeRawBufferPointer($0)) }
+        if done == nil { context.update(Array(bytes)) }
+        return context.finish()
     }
 
     public static func hash(_ string: String) -> [UInt8] {

@@ -13,6 +13,28 @@ import EKYCCrypto
         #expect(Hex.encode(mac) == "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843")
     }
 
+    /// FIPS 180-2's two-block message, and the same bytes from a collection that is not
+    /// contiguous (hashed through a copy).
+    @Test func sha256MultiBlock() {
+        let message = "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq"
+        let expected = "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1"
+        #expect(SHA256.hexHash(message) == expected)
+        #expect(SHA256.hexHash(message.utf8.lazy.map { $0 }) == expected)
+        #expect(SHA256.hexHash([UInt8](repeating: 0x61, count: 1_000_000)) == "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0")
+    }
+
+    /// RFC 4231 test cases 6 and 7: a key longer than the block is hashed first.
+    @Test func hmacLongKey() {
+        let key = [UInt8](repeating: 0xaa, count: 131)
+        #expect(Hex.encode(HMACSHA256.mac(key: key, message: "Test Using Larger Than Block-Size Key - Hash Key First"))
+            == "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54")
+        let message = "This is a test using a larger than block-size key and a larger than block-size data. The key needs to be hashed before being used by the HMAC algorithm."
+        #expect(Hex.encode(HMACSHA256.mac(key: key, message: message))
+            == "9b09ffa71b942fcb27635fbcd5b0e944bfdc63644f0713938a7f51535c3a35e2")
+        // A key of exactly one block is used as it is.
+        #expect(HMACSHA256.mac(key: [UInt8](repeating: 7, count: 64), message: "m").count == 32)
+    }
+
     @Test func hmacEmptyKeyAndMessage() {
         #expect(Hex.encode(HMACSHA256.mac(key: [UInt8](), message: "")) == "b613679a0814d9ec772f95d778c35fc5ff1697c493715653c6c712144292c5ad")
     }
