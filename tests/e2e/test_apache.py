@@ -8,6 +8,7 @@ import re
 import pwd
 import shutil
 import subprocess
+import tempfile
 import uuid
 from pathlib import Path
 from urllib.parse import quote
@@ -180,10 +181,18 @@ def user_site(stack):
     in it, the secret readable by that user alone."""
     name = "ekyc" + uuid.uuid4().hex[:8]
     subprocess.run(["useradd", "--create-home", "--shell", "/bin/sh", name], check=True)
+    handed = Path(tempfile.mkdtemp(prefix="ekyc-handed-"))
     try:
         home = Path(pwd.getpwnam(name).pw_dir)
-        # The documented steps, run as that user in its home (the checkout and build are the tests').
-        result = subprocess.run(["sh", "-eu", str(APACHE / "user-setup.sh"), stack.bin_dir, str(ROOT)],
+        # What the user is handed (a release's binaries and apache/ folder), readable by them:
+        # the checkout and its build may sit in a directory only root can enter.
+        (handed / "bin").mkdir()
+        for binary in ("ekyc-start", "ekyc-callback"):
+            shutil.copy2(Path(stack.bin_dir, binary), handed / "bin" / binary)
+        shutil.copytree(APACHE, handed / "release/apache")
+        subprocess.run(["chmod", "-R", "a+rX", str(handed)], check=True)
+        # The documented steps, run as that user in its home.
+        result = subprocess.run(["sh", "-eu", str(handed / "release/apache/user-setup.sh"), str(handed / "bin"), str(handed / "release")],
                                 capture_output=True, text=True, timeout=60, cwd=home, user=name, group=name, extra_groups=[],
                                 env={"HOME": str(home), "USER": name, "PATH": "/usr/bin:/bin"})
         assert result.returncode == 0, result.stdout + result.stderr
@@ -198,6 +207,7 @@ def user_site(stack):
         yield name, home
     finally:
         subprocess.run(["userdel", "--remove", name], capture_output=True)
+        shutil.rmtree(handed, ignore_errors=True)
 
 
 def test_a_users_public_html_with_htaccess_no_root(stack, user_site, scratch):
