@@ -62,8 +62,8 @@ import EKYCGate
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let secret = directory + "/secret.conf"
-        FileManager.default.createFile(atPath: secret, contents: Data("secret_id = AKID\nsecret_key = k\nwebhook_key = \(Self.key)\n".utf8),
-                                       attributes: [.posixPermissions: 0o600])
+        _ = FileManager.default.createFile(atPath: secret, contents: Data("secret_id = AKID\nsecret_key = k\nwebhook_key = \(Self.key)\n".utf8),
+                                           attributes: [.posixPermissions: 0o600])
         let on = try #require(try config(["secret_file": secret, "webhook_url": "https://shop.example.com/hook"]).webhooks)
         #expect(on.key == Self.key)
     }
