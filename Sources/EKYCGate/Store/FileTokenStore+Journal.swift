@@ -23,7 +23,9 @@ extension FileTokenStore {
             // Written under the lock, so a record file of a later write is never older than
             // this write's journal entry (what recovery compares).
             let temp = try files.writeTemp(bytes, in: shard, sync: false)
-            defer { _ = files.sys.unlink(temp) }
+            // A published temp file has become the record (`publish` renames it, or links it and
+            // removes the temp name): only an unpublished one is removed here.
+            defer { if !published { _ = files.sys.unlink(temp) } }
             let ticket = try journal.commit(JournalEntry(kind: .record, stamp: StoreJournal.stamp(), payload: bytes))
             // The segment is not retired before the record file has its name.
             defer { journal.published(ticket) }

@@ -77,8 +77,11 @@ public final class FileTokenStore: TokenStore {
         } publish: { (temp) throws(StoreError) in
             // link(2) gives the complete temp file its name only if the name is free: of two
             // creators exactly one succeeds (the check above runs under the shard's lock, and
-            // link also holds against a writer that does not take it).
-            try files.link(temp, to: file, directory: shard, sync: false)
+            // link also holds against a writer that does not take it). The temp name is then a
+            // second name of the record: removed here.
+            let linked = try files.link(temp, to: file, directory: shard, sync: false)
+            if linked { _ = files.sys.unlink(temp) }
+            return linked
         }
     }
 
