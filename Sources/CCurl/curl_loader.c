@@ -30,6 +30,17 @@ static pthread_once_t once = PTHREAD_ONCE_INIT;
 static char load_error[512];
 static const char *load_result = load_error;
 
+#ifdef EKYC_CURL_STATIC
+// The static build (scripts/build-static) links libcurl, libssl and libcrypto into the
+// executable, which has no dynamic loader to load anything with: the pointers are the linked
+// functions themselves.
+static void load(void) {
+#define EKYC_BIND(name) fn.name = name;
+    EKYC_CURL_FUNCTIONS(EKYC_BIND)
+    EKYC_SSL_FUNCTIONS(EKYC_BIND)
+    load_result = NULL;
+}
+#else
 static void load(void) {
     // RTLD_LAZY: a symbol of libcurl's dependency tree is bound when first called, so loading
     // does not resolve the thousands that this program never calls. RTLD_LOCAL: nothing of it
@@ -50,6 +61,7 @@ static void load(void) {
     EKYC_SSL_FUNCTIONS(EKYC_RESOLVE)
     load_result = NULL;
 }
+#endif
 
 const char *ekyc_curl_load(void) {
     pthread_once(&once, load);

@@ -18,14 +18,15 @@
 # tests run the handlers under in the four setups of docs/OPERATIONS.md (mod_proxy_fcgi, mod_fcgid
 # and CGI through suEXEC, a user's ~/public_html). strace shows the
 # tests the order of the token store's system calls (each record durable before its redirect goes
-# out). ca-certificates is
+# out). dpkg-dev's dpkg-source unpacks Debian's curl source for the static build
+# (scripts/lib/static.sh). ca-certificates is
 # the system CA store the handlers trust for Tencent's certificate: Debian's libcurl4 only
 # recommends it, so a slim host without it would fail every API call. The packages' own
 # services stay stopped (policy-rc.d, below).
 DEPS_APT_PACKAGES=(nginx libfcgi-dev libcurl4-openssl-dev libssl-dev pkg-config curl openssl ca-certificates python3-venv
                    chromium chromium-driver fonts-wqy-microhei libfcgi-bin spawn-fcgi fcgiwrap
                    libhiredis-dev redis-server redis-sentinel php-cli nodejs apache2 libapache2-mod-fcgid apache2-suexec-pristine
-                   strace)
+                   strace dpkg-dev)
 
 # PyPI packages for tests/e2e: Tencent's official SDK (to check the sandbox speaks the real API),
 # pytest, and selenium (to drive chromium through chromium-driver).
