@@ -25,6 +25,7 @@ ENVIRONMENT = {
     "link_key": "EKYC_LINK_KEY",          # key of signed start links
     "run_dir": "EKYC_RUN_DIR",            # the stack's run directory; the browser test's screenshots go here
     "bin_dir": "EKYC_BIN_DIR",            # the release binaries the stack runs (scripts/install installs them)
+    "static_bin_dir": "EKYC_STATIC_BIN_DIR",  # the static build (scripts/build-static), what the CGI setups run
     "nodes_url": "EKYC_NODES_URL",        # two handler nodes sharing Redis behind one nginx upstream
     "webhook_receiver": "EKYC_WEBHOOK_RECEIVER",  # the demo shop's webhook receiver, e.g. http://127.0.0.1:18083
     "webhook_key": "EKYC_WEBHOOK_KEY",    # the key the stack signs webhooks with
@@ -42,6 +43,7 @@ class Stack:
     link_key: str
     run_dir: str
     bin_dir: str
+    static_bin_dir: str
     nodes_url: str
     webhook_receiver: str
     webhook_key: str

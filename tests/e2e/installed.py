@@ -43,9 +43,10 @@ def run_script(name, prefix, *arguments, bin_dir=None) -> subprocess.CompletedPr
     return result
 
 
-def install(stack, prefix, *arguments, user=SERVICE_USER) -> subprocess.CompletedProcess:
+def install(stack, prefix, *arguments, user=SERVICE_USER, bin_dir=None) -> subprocess.CompletedProcess:
+    """scripts/install into prefix, of the stack's release binaries unless bin_dir names others."""
     return run_script("install", prefix, "--user", user, "--nginx-user", NGINX_USER, *arguments,
-                      bin_dir=stack.bin_dir)
+                      bin_dir=bin_dir or stack.bin_dir)
 
 
 def tree(prefix: Path) -> dict:

@@ -1,7 +1,9 @@
 """The four Apache setups of docs/OPERATIONS.md, each with the files of apache/ as the docs show
 them, each through a whole verification against the sandbox: mod_proxy_fcgi to the installed
 socket units, mod_fcgid and CGI through suEXEC as the service user, and a user's own
-~/public_html with an .htaccess, no root needed. One Apache per setup."""
+~/public_html with an .htaccess, no root needed. One Apache per setup. The two CGI setups run
+the static build (scripts/build-static), as docs/OPERATIONS.md advises; the others the release
+binaries."""
 
 import os
 import re
@@ -31,12 +33,27 @@ def configure_for_the_checks(config: Path):
     set_key(config, "allow_unsigned_extra", "true")
 
 
-@pytest.fixture(scope="module")
-def installation(stack):
+def installed(stack, bin_dir):
     prefix = make_prefix()
-    install(stack, prefix)
+    install(stack, prefix, bin_dir=bin_dir)
     fill_config(stack, prefix)
     configure_for_the_checks(prefix / "etc/ekyc/ekyc.conf")
+    return prefix
+
+
+@pytest.fixture(scope="module")
+def installation(stack):
+    """The release binaries installed, as mod_proxy_fcgi's socket units and mod_fcgid run them."""
+    prefix = installed(stack, stack.bin_dir)
+    yield prefix
+    shutil.rmtree(prefix)
+
+
+@pytest.fixture(scope="module")
+def static_installation(stack):
+    """The static build installed (scripts/install --bin-dir "$(scripts/build-static)"), as the
+    CGI setup runs it: a process per request, which loads no shared library."""
+    prefix = installed(stack, stack.static_bin_dir)
     yield prefix
     shutil.rmtree(prefix)
 
@@ -133,8 +150,7 @@ def test_mod_proxy_fcgi_to_the_socket_units(stack, installation, scratch):
                 handler.stop()
 
 
-@pytest.fixture(scope="module")
-def wrappers(installation):
+def suexec_wrappers(installation):
     """/var/www/ekyc-gate as the docs lay it out (suEXEC runs only programs under /var/www, owned
     by the user it runs them as), under a name of its own."""
     directory = Path("/var/www/ekyc-gate-test-" + uuid.uuid4().hex[:8])
@@ -145,6 +161,19 @@ def wrappers(installation):
         (directory / name).chmod(0o755)
         shutil.chown(directory / name, SERVICE_USER, SERVICE_GROUP)
     shutil.chown(directory, SERVICE_USER, SERVICE_GROUP)
+    return directory
+
+
+@pytest.fixture(scope="module")
+def wrappers(installation):
+    directory = suexec_wrappers(installation)
+    yield directory
+    shutil.rmtree(directory)
+
+
+@pytest.fixture(scope="module")
+def cgi_wrappers(static_installation):
+    directory = suexec_wrappers(static_installation)
     yield directory
     shutil.rmtree(directory)
 
@@ -166,9 +195,9 @@ def test_mod_fcgid_through_suexec(stack, installation, wrappers, scratch):
         apache.stop()
 
 
-def test_cgi_through_suexec(stack, wrappers, scratch):
+def test_cgi_through_suexec(stack, cgi_wrappers, scratch):
     (scratch / "cgi-site").mkdir()
-    apache = Apache(scratch / "cgi-site", suexec_site("ekyc-gate-cgi.conf", wrappers), ["cgid", "suexec"])
+    apache = Apache(scratch / "cgi-site", suexec_site("ekyc-gate-cgi.conf", cgi_wrappers), ["cgid", "suexec"])
     try:
         whole_flow(stack, apache, "/ekyc", scratch / "cgi-site")
     finally:
@@ -184,11 +213,12 @@ def user_site(stack):
     handed = Path(tempfile.mkdtemp(prefix="ekyc-handed-"))
     try:
         home = Path(pwd.getpwnam(name).pw_dir)
-        # What the user is handed (a release's binaries and apache/ folder), readable by them:
-        # the checkout and its build may sit in a directory only root can enter.
+        # What the user is handed (the static build, which needs no library on the host, and the
+        # apache/ folder), readable by them: the checkout and its build may sit in a directory
+        # only root can enter.
         (handed / "bin").mkdir()
         for binary in ("ekyc-start", "ekyc-callback"):
-            shutil.copy2(Path(stack.bin_dir, binary), handed / "bin" / binary)
+            shutil.copy2(Path(stack.static_bin_dir, binary), handed / "bin" / binary)
         shutil.copytree(APACHE, handed / "release/apache")
         subprocess.run(["chmod", "-R", "a+rX", str(handed)], check=True)
         # The documented steps, run as that user in its home.
