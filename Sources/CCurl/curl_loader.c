@@ -1,9 +1,13 @@
 // libcurl loaded on first use: see shim.h for why. Each pointer has the type of the function's
 // own declaration (__typeof__), so a wrong signature is a compile error, as with direct calls.
 #include "shim.h"
+#include <dirent.h>
 #include <dlfcn.h>
+#include <limits.h>
 #include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <openssl/ssl.h>
 #include <openssl/x509_vfy.h>
 
@@ -18,7 +22,9 @@
 // libssl and libcrypto come with libcurl, and are found through its handle.
 #define EKYC_SSL_FUNCTIONS(X) \
     X(SSL_CTX_set1_cert_store) X(SSL_CTX_ctrl) X(X509_STORE_new) X(X509_STORE_free) \
-    X(X509_STORE_load_file) X(X509_STORE_set_default_paths)
+    X(X509_STORE_load_file) X(X509_STORE_set_default_paths) X(X509_STORE_add_lookup) \
+    X(X509_LOOKUP_hash_dir) X(X509_LOOKUP_ctrl) X(X509_get_default_cert_dir) X(X509_get_default_cert_dir_env) \
+    X(X509_get_default_cert_file_env)
 
 #define EKYC_POINTER(name) __typeof__(name) *name;
 static struct {
@@ -111,10 +117,51 @@ CURLcode ekyc_curl_setopt_shared_ca_store(CURL *h, void *store) {
     return rc != CURLE_OK ? rc : fn.curl_easy_setopt(h, CURLOPT_SSL_CTX_DATA, store);
 }
 
+// Whether DIR (OpenSSL's default certificate directory, or the first of $SSL_CERT_DIR) holds
+// certificates named by subject hash ("5ad8a5d6.0"), as Debian's update-ca-certificates and
+// `openssl rehash` make them.
+static int hashed_directory(const char *dirs) {
+    char dir[PATH_MAX];
+    size_t length = strcspn(dirs, ":");
+    if (length == 0 || length >= sizeof dir) return 0;
+    memcpy(dir, dirs, length);
+    dir[length] = 0;
+    DIR *d = opendir(dir);
+    if (!d) return 0;
+    int found = 0;
+    struct dirent *entry;
+    while (!found && (entry = readdir(d))) {
+        const char *name = entry->d_name;
+        found = strlen(name) == 10 && strspn(name, "0123456789abcdef") == 8 && name[8] == '.' && name[9] == '0';
+    }
+    closedir(d);
+    return found;
+}
+
 void *ekyc_ca_store_new(const char *file) {
     X509_STORE *store = fn.X509_STORE_new();
     if (!store) return NULL;
-    int ok = file ? fn.X509_STORE_load_file(store, file) : fn.X509_STORE_set_default_paths(store);
+    int ok;
+    if (file) {
+        ok = fn.X509_STORE_load_file(store, file);
+    } else {
+        // The system's CAs. X509_STORE_set_default_paths parses the whole bundle file (Debian's
+        // 140 certificates: 16 ms of CPU, paid by every CGI request that calls the API) besides
+        // adding the hashed directory, which holds the same certificates and from which OpenSSL
+        // reads only those a chain needs. So the directory alone, when it is one (and no
+        // SSL_CERT_FILE names a bundle to use); else both, as OpenSSL would.
+        const char *dirs = getenv(fn.X509_get_default_cert_dir_env());
+        if (!dirs || !*dirs) dirs = fn.X509_get_default_cert_dir();
+        const char *bundle = getenv(fn.X509_get_default_cert_file_env());
+        X509_LOOKUP *lookup;
+        if ((!bundle || !*bundle) && hashed_directory(dirs) && (lookup = fn.X509_STORE_add_lookup(store, fn.X509_LOOKUP_hash_dir()))) {
+            // X509_LOOKUP_add_dir, a macro over X509_LOOKUP_ctrl; the directories of $SSL_CERT_DIR
+            // with X509_FILETYPE_DEFAULT, as X509_STORE_set_default_paths adds them.
+            ok = fn.X509_LOOKUP_ctrl(lookup, X509_L_ADD_DIR, NULL, X509_FILETYPE_DEFAULT, NULL);
+        } else {
+            ok = fn.X509_STORE_set_default_paths(store);
+        }
+    }
     if (ok != 1) { fn.X509_STORE_free(store); return NULL; }
     return store;
 }

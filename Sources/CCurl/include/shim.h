@@ -42,6 +42,8 @@ CURLcode ekyc_curl_getinfo_double(CURL *h, CURLINFO i, double *v);
 // Also, OpenSSL frees a connection's read/write buffers while it idles in the keep-alive pool.
 // The store is an X509_STORE of the OpenSSL that libcurl loaded, passed as an opaque pointer.
 CURLcode ekyc_curl_setopt_shared_ca_store(CURL *h, void *store);
-// A CA store from a PEM file, or OpenSSL's default locations when file is NULL; NULL on failure.
+// A CA store from a PEM file, or when file is NULL the system's: its hashed directory alone when
+// there is one (certificates read as a chain needs them), else OpenSSL's default locations. NULL
+// on failure.
 void *ekyc_ca_store_new(const char *file);
 #endif
