@@ -1,12 +1,7 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
 import EKYCGate
 #if canImport(Glibc)
 import Glibc
 #endif
 
 MallocPolicy.apply()
-exit(HandlerMain.run(.callback, arguments: Array(CommandLine.arguments.dropFirst()), environment: ProcessInfo.processInfo.environment))
+exit(HandlerMain.run(.callback, arguments: Array(CommandLine.arguments.dropFirst()), environment: ProcessEnvironment.relevant()))

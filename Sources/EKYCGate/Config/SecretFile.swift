@@ -60,7 +60,7 @@ public struct ReferencedFiles: Sendable {
         var files = ReferencedFiles()
         if let path = config.optionalString("secret_file") {
             let bytes = try privateFile(path, key: "secret_file", origin: config.origin(of: "secret_file"), limit: 1 << 20)
-            files.secretFile = try ConfigFile(parsing: String(decoding: bytes, as: UTF8.self), path: path)
+            files.secretFile = try ConfigFile(parsing: bytes, path: path)
         }
         if let path = config.optionalString("redis_password_file") {
             let bytes = try privateFile(path, key: "redis_password_file", origin: config.origin(of: "redis_password_file"), limit: 4096)
