@@ -125,6 +125,9 @@ import FastCGI
     @Test func originPatternsAreParsedStrictly() throws {
         #expect(try OriginPattern(parsing: "https://*.faceid.qq.com/") == Self.production)
         #expect(Self.production.description == "https://*.faceid.qq.com:443")
+        #expect(OriginPattern("http://*.localhost:8081")?.wildcardSubdomain == true && Self.demo.wildcardSubdomain == false)
+        // One wildcard label, right after the scheme, and nowhere else.
+        #expect(OriginPattern("https://*.*.faceid.qq.com") == nil && OriginPattern("https://faceid.*.qq.com") == nil)
         for text in ["https://*.faceid.qq.com/reflect/", "https://*.FACEID.qq.com", "https://*.faceid.qq.com.",
                      "https://*.faceid.qq.com\\", "ftp://*.faceid.qq.com", "https://user@faceid.qq.com"] {
             #expect(OriginPattern(text) == nil, "accepted \(text)")

@@ -83,6 +83,9 @@ static_build() {
     # linker, gold, cannot link one: lld, which comes with the toolchain, can.
     --disable-local-rpath -Xswiftc -static-executable -Xswiftc -use-ld=lld
     -Xswiftc -Xclang-linker -Xswiftc -static-pie
+    # Relative relocations packed (RELR, glibc 2.36): 14 KB for the 1.4 MB of RELA entries the
+    # start-up code would read.
+    -Xlinker -z -Xlinker pack-relative-relocs
     -Xcc -DEKYC_CURL_STATIC -Xcc "-I$curl/include"
     -Xlinker "$curl/lib/.libs/libcurl.a" -Xlinker -lssl -Xlinker -lcrypto
   )

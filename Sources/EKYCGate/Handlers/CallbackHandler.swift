@@ -74,7 +74,7 @@ public struct CallbackHandler {
 
     /// The ID of `…/verifications/ID`, nil for any other path.
     static func verificationID(inPath path: String) -> String? {
-        guard let range = path.firstRange(of: "/verifications/") else { return nil }
+        guard let range = path.firstUTF8Range(of: "/verifications/") else { return nil }
         return String(path[range.upperBound...])
     }
 

@@ -126,12 +126,13 @@ public struct OriginPattern: Sendable, Equatable, CustomStringConvertible {
     public init(parsing text: String) throws(URLRefusal) {
         var trimmed = text
         if trimmed.hasSuffix("/") { trimmed.removeLast() }
-        let wildcard = trimmed.contains("://*.")
-        let url = try AbsoluteURL(parsing: wildcard ? trimmed.replacingFirst("://*.", with: "://") : trimmed)
+        let wildcard = trimmed.firstUTF8Range(of: "://*.")
+        if let wildcard { trimmed.replaceSubrange(wildcard, with: "://") }
+        let url = try AbsoluteURL(parsing: trimmed)
         guard url.rest.isEmpty else { throw URLRefusal("has a path, query or fragment; an origin has none") }
         scheme = url.scheme
         host = url.host
-        wildcardSubdomain = wildcard
+        wildcardSubdomain = wildcard != nil
         port = url.effectivePort
     }
 
@@ -145,13 +146,4 @@ public struct OriginPattern: Sendable, Equatable, CustomStringConvertible {
     }
 
     public var description: String { "\(scheme)://\(wildcardSubdomain ? "*." : "")\(host):\(port)" }
-}
-
-extension String {
-    func replacingFirst(_ target: String, with replacement: String) -> String {
-        guard let range = firstRange(of: target) else { return self }
-        var copy = self
-        copy.replaceSubrange(range, with: replacement)
-        return copy
-    }
 }
