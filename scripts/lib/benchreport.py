@@ -102,11 +102,26 @@ class Run:
                 name, _, value = line.partition("\t")
                 if name:
                     self.facts[name] = value
-        self.cgi = {}  # name -> {command: (wall-clock median ms, mean user + system CPU ms)}
+        # name -> one {command: (wall-clock median ms, mean user + system CPU ms)} per round
+        # (raw/cgi-NAME.ROUND.json; an older run's single raw/cgi-NAME.json is one round).
+        self.cgi_rounds = {}
         for path in sorted(raw.glob("cgi-*.json")):
-            name = path.stem.removeprefix("cgi-")
-            self.cgi[name] = {result["command"]: (result["median"] * 1000, (result["user"] + result["system"]) * 1000)
-                              for result in json.loads(path.read_text())["results"]}
+            name = path.stem.removeprefix("cgi-").split(".")[0]
+            self.cgi_rounds.setdefault(name, []).append(
+                {result["command"]: (result["median"] * 1000, (result["user"] + result["system"]) * 1000)
+                 for result in json.loads(path.read_text())["results"]})
+        # name -> {command: (the rounds' median of each)}
+        self.cgi = {name: {command: tuple(median([one[command][which] for one in rounds if command in one]) for which in (0, 1))
+                           for command in rounds[0]}
+                    for name, rounds in self.cgi_rounds.items()}
+
+    def cgi_ratio(self, name, command, limit_command, which):
+        """The median over the rounds of command / limit_command in the same round: each round
+        ran both within the same minute, so a drift of the machine between rounds cancels."""
+        ratios = [div(one[command][which], one[limit_command][which]) for one in self.cgi_rounds.get(name, [])
+                  if command in one and limit_command in one]
+        ratios = [ratio for ratio in ratios if ratio is not None]
+        return median(ratios) if ratios else None
 
     # --- single figures ----------------------------------------------------------------------
 
@@ -183,6 +198,48 @@ def div(a, b):
     return a / b if a is not None and b else None
 
 
+def cgi_rows(r):
+    """The CGI figures as table rows: a request through a fresh process against the C hello run
+    in the same round (values are the rounds' medians, ratios the median of the rounds' ratios),
+    the wall clock and the CPU time, which a busy neighbour moves less.
+    Targets: 3× for a callback answered from the store, 5× for a START (it makes a new TLS
+    connection to the API), for the static build that CGI setups run; the dynamically linked
+    build, a START against the least any CGI program calling the API does (limit-tls-post, C) and
+    a START with the system's CA store, for comparison."""
+    rows = []
+
+    def add(name, label, limit_command, target):
+        command = "ekyc-" + name.split("-")[0]
+        runs = r.cgi.get(name, {})
+        limit, handler = runs.get(limit_command), runs.get(command)
+        for which, what in ((0, "wall-clock median"), (1, "CPU")):
+            value = handler[which] if handler else None
+            bound = limit[which] if limit else None
+            ratio = r.cgi_ratio(name, command, limit_command, which)
+            rows.append("| %s (%s) | %s ms | %s %s ms | %s | %s | %s |" % (
+                label, what, num(value, 3), limit_command, num(bound, 3), ratio_text(ratio),
+                "≤ %d" % target if target else "reported", verdict(ratio, "<=", target) if target else "–"))
+
+    add("callback", "CGI callback from the store", "hello-cgi", 3)
+    add("start", "CGI START", "hello-cgi", 5)
+    add("start", "CGI START vs the least a START does", "limit-tls-post", None)
+    add("callback-dynamic", "CGI callback from the store, dynamically linked", "hello-cgi", None)
+    add("start-dynamic", "CGI START, dynamically linked", "hello-cgi", None)
+    add("start-system-ca", "CGI START, the system's CA store (no ca_file)", "hello-cgi", None)
+    return rows
+
+
+TABLE_HEAD = ["| figure | value | limit | ratio | target | result |", "|---|---|---|---|---|---|"]
+
+
+def cgi_report(run):
+    """The report of a `scripts/bench --cgi` run: the CGI rows alone."""
+    return "\n".join(TABLE_HEAD + cgi_rows(run) + [
+        "", "Command: scripts/bench --cgi; %s rounds of %s runs each (hyperfine), %s cores, CPUs %s%% busy before the run, %s." % (
+            run.facts.get("cgi_rounds", "?"), run.facts.get("cgi_runs", "?"), run.facts.get("cores", "?"), run.facts.get("busy_before", "?"),
+            run.facts.get("date", "?"))]) + "\n"
+
+
 def report(run):
     """The whole report as Markdown: the comparison with the peers, then the targets table."""
     lines = []
@@ -254,27 +311,7 @@ def report(run):
                 mib(total), mib(r.fact("slow%d_rss_start_kib" % conns)),
                 mib(r.fact("slow%d_rss_callback_kib" % conns)), mib(r.fact("slow%d_pss_kib" % conns))),
             "64 MiB", ratio_text(div(total, 65536)), "≤ 1", verdict(div(total, 65536), "<=", 1))
-    # A CGI request against the C hello run in the same minute: the wall clock, and the CPU
-    # time, which a busy neighbour moves less. Targets: 3× for a callback answered from the
-    # store, 5× for a START (it makes a new TLS connection to the API), for the static build
-    # that CGI setups run; the dynamically linked build, and a START against the least any CGI
-    # program calling the API does (limit-tls-post, C), for comparison.
-    def cgi_rows(name, label, limit_command, limit_label, target):
-        runs = r.cgi.get(name, {})
-        limit, handler = runs.get(limit_command), runs.get("ekyc-" + name.split("-")[0])
-        for which, what in ((0, "wall-clock median"), (1, "CPU")):
-            value = handler[which] if handler else None
-            bound = limit[which] if limit else None
-            ratio = div(value, bound)
-            row("%s (%s)" % (label, what), "%s ms" % num(value, 3), "%s %s ms" % (limit_label, num(bound, 3)),
-                ratio_text(ratio), "≤ %d" % target if target else "reported",
-                verdict(ratio, "<=", target) if target else "–")
-
-    cgi_rows("callback", "CGI callback from the store", "hello-cgi", "hello-cgi", 3)
-    cgi_rows("start", "CGI START", "hello-cgi", "hello-cgi", 5)
-    cgi_rows("start", "CGI START vs the least a START does", "limit-tls-post", "limit-tls-post", None)
-    cgi_rows("callback-dynamic", "CGI callback from the store, dynamically linked", "hello-cgi", "hello-cgi", None)
-    cgi_rows("start-dynamic", "CGI START, dynamically linked", "hello-cgi", "hello-cgi", None)
+    rows += cgi_rows(r)
     for role in ("start", "callback"):
         idle = r.fact("idle_%s_kib" % role)
         row("idle RSS ekyc-%s" % role, mib(idle), "24 MiB", ratio_text(div(idle, 24576)), "≤ 1",
@@ -289,7 +326,7 @@ def report(run):
     row("RSS after %ss vs %ss, START c64" % (r.facts.get("soak_seconds", "?"), r.facts.get("soak_first", "?")),
         mib(last), mib(first), ratio_text(div(last, first)), "≤ 1.05", verdict(div(last, first), "<=", 1.05))
 
-    lines += ["| figure | value | limit | ratio | target | result |", "|---|---|---|---|---|---|"] + rows + [""]
+    lines += TABLE_HEAD + rows + [""]
 
     cpu = lambda key, which=0: num(r.cpu_us(key, which))
     pr = lambda key, limit: ratio_text(r.paired_ratio(key, limit))
@@ -339,11 +376,11 @@ def main(argv):
         print("usage: benchreport.py RUN_DIR   (prints the report; also writes RUN_DIR/table.md)", file=sys.stderr)
         return 2
     run = Run(argv[1])
-    if not run.wrk:
-        print("benchreport: no wrk output in %s/raw/wrk: is it a scripts/bench run directory?" % argv[1],
+    if not run.wrk and not run.cgi:
+        print("benchreport: no wrk or hyperfine output in %s/raw: is it a scripts/bench run directory?" % argv[1],
               file=sys.stderr)
         return 1
-    text = report(run)
+    text = report(run) if run.wrk else cgi_report(run)
     (run.dir / "table.md").write_text(text)
     sys.stdout.write(text)
     return 0

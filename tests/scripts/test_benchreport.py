@@ -124,7 +124,7 @@ def test_the_report_gives_each_target_its_ratio_and_verdict(tmp_path):
 
 def test_the_command_line_writes_the_table_and_refuses_an_empty_directory(tmp_path, capsys):
     assert benchreport.main(["benchreport.py", str(tmp_path)]) == 1
-    assert "no wrk output" in capsys.readouterr().err
+    assert "no wrk or hyperfine output" in capsys.readouterr().err
     make_run(tmp_path, {"start-c16": [1000]})
     assert benchreport.main(["benchreport.py", str(tmp_path)]) == 0
     assert (tmp_path / "table.md").read_text() == capsys.readouterr().out
@@ -150,3 +150,30 @@ def test_cgi_runs_are_reported_against_the_hello_of_the_same_run(tmp_path):
     assert "| 2.00 | reported | – |" in rows["CGI START vs the least a START does (wall-clock median)"]
     assert "| 16.00 | reported | – |" in rows["CGI START, dynamically linked (wall-clock median)"]
     assert "| 6.00 | reported | – |" in rows["CGI callback from the store, dynamically linked (wall-clock median)"]
+
+
+def test_a_cgi_only_run_prints_the_cgi_rows_alone(tmp_path, capsys):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "cgi-callback.json").write_text(json.dumps({"results": [
+        {"command": "hello-cgi", "median": 0.001, "user": 0.0005, "system": 0.0005},
+        {"command": "ekyc-callback", "median": 0.0025, "user": 0.001, "system": 0.001}]}))
+    (raw / "facts.tsv").write_text("cgi_runs\t300\ncores\t2\n")
+    assert benchreport.main(["benchreport.py", str(tmp_path)]) == 0
+    text = capsys.readouterr().out
+    assert "| CGI callback from the store (wall-clock median) | 2.500 ms | hello-cgi 1.000 ms | 2.50 | ≤ 3 | pass |" in text
+    assert "START c16" not in text and "300 runs each" in text
+
+
+def test_cgi_ratios_are_the_median_of_each_rounds_own_ratio(tmp_path):
+    """The machine slowed down between rounds: each round's ratio holds, the ratio of the medians
+    would not."""
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    for round, (hello_s, handler_s) in enumerate(((0.001, 0.0025), (0.002, 0.005), (0.0011, 0.00275)), start=1):
+        (raw / ("cgi-callback.%d.json" % round)).write_text(json.dumps({"results": [
+            {"command": "hello-cgi", "median": hello_s, "user": hello_s, "system": 0},
+            {"command": "ekyc-callback", "median": handler_s, "user": handler_s, "system": 0}]}))
+    run = benchreport.Run(tmp_path)
+    assert run.cgi["callback"]["ekyc-callback"][0] == pytest.approx(2.75)
+    assert run.cgi_ratio("callback", "ekyc-callback", "hello-cgi", 0) == pytest.approx(2.5)
