@@ -86,10 +86,23 @@ static_build() {
     # Relative relocations packed (RELR, glibc 2.36): 14 KB for the 1.4 MB of RELA entries the
     # start-up code would read.
     -Xlinker -z -Xlinker pack-relative-relocs
+    # Generic types' metadata through their accessors, not looked up by mangled name at run time:
+    # each first lookup demangles the name and scans every protocol conformance in the binary,
+    # which was two fifths of a CGI callback's instructions (docs/BENCHMARKS.md, "CGI mode").
+    -Xswiftc -Xfrontend -Xswiftc -disable-concrete-type-metadata-mangled-name-accessors
+    # What a CGI request touches laid out first (scripts/static-order makes the list), each
+    # function in a section of its own so that the linker can move it.
+    -Xswiftc -Xfrontend -Xswiftc -function-sections
+    -Xlinker "--symbol-ordering-file=$root/scripts/lib/static-symbol-order.txt" -Xlinker --no-warn-symbol-ordering
     -Xcc -DEKYC_CURL_STATIC -Xcc "-I$curl/include"
     -Xlinker "$curl/lib/.libs/libcurl.a" -Xlinker -lssl -Xlinker -lcrypto
   )
-  local product log=$root/.build-static-deps/swift-build.log status
+  local product log=$root/.build-static-deps/swift-build.log status bin
+  # The order file is no input swift build tracks: a binary older than it is linked again.
+  bin=$(cd "$root" && swift build "${flags[@]}" --show-bin-path)
+  for product in ekyc-start ekyc-callback; do
+    if [ "$root/scripts/lib/static-symbol-order.txt" -nt "$bin/$product" ]; then rm -f "$bin/$product"; fi
+  done
   for product in ekyc-start ekyc-callback; do
     status=0
     (cd "$root" && swift build "${flags[@]}" --product "$product") >"$log" 2>&1 || status=$?
@@ -99,8 +112,6 @@ static_build() {
     grep -v "statically linked applications requires at runtime" "$log" >&2 || true
     ((status == 0)) || { echo "static build: swift build --product $product failed" >&2; return 1; }
   done
-  local bin
-  bin=$(cd "$root" && swift build "${flags[@]}" --show-bin-path)
   for product in ekyc-start ekyc-callback; do
     static_check "$bin/$product" || return 1
   done
