@@ -60,9 +60,12 @@ static_curl() {
     mkdir -p "$cache/src"
     (cd "$cache/src" && static_apt "$apt" apt-get source -qq --download-only "curl=$version" >&2) ||
       { echo "static build: cannot download Debian's curl source $version" >&2; return 1; }
-    # dpkg-source applies Debian's patches (its security fixes among them).
-    dpkg-source -x "$cache/src/curl_$version.dsc" "$dir" >/dev/null ||
-      { echo "static build: dpkg-source could not unpack curl $version" >&2; return 1; }
+    # apt-get checked the files against the hashes of Debian's signed source index; dpkg-source
+    # checks them again and applies Debian's patches (its security fixes among them). It also
+    # warns that it cannot check the uploader's own signature (that needs debian-keyring): the
+    # warning stays in its log.
+    dpkg-source -x "$cache/src/curl_$version.dsc" "$dir" >"$cache/dpkg-source.log" 2>&1 ||
+      { cat "$cache/dpkg-source.log" >&2; echo "static build: dpkg-source could not unpack curl $version" >&2; return 1; }
     # Debian's patches also touch configure.ac and Makefile.am, for flavours not built here; curl's
     # Makefiles regenerate nothing outside maintainer mode, so the shipped configure is used.
     (cd "$dir" && ./configure -q "${STATIC_CURL_CONFIGURE[@]}" >"$cache/configure.log" 2>&1 &&
