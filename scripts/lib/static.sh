@@ -13,7 +13,7 @@
 # glibc reaches these binaries only when they are built again (docs/OPERATIONS.md, "The static
 # build").
 
-# Debian's source package of curl, unpacked and built once per version into CACHE.
+# How libcurl is configured for the static build.
 STATIC_CURL_CONFIGURE=(
   --disable-shared --enable-static --with-pic --with-openssl
   # What the handlers use: HTTP(S) to the API, through a proxy if the environment names one.
