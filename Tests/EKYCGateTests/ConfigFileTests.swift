@@ -58,3 +58,24 @@ import EKYCGate
         #expect(try ConfigFile(parsing: Array(text.utf8), path: "f") == ConfigFile(parsing: text, path: "f"))
     }
 }
+
+@Suite struct ConfigFileRandomInputTests {
+    /// Bytes the parser branches on, and some it must carry through (invalid UTF-8 included):
+    /// whatever a file holds, it parses or throws a ConfigError, and what it parses holds only
+    /// valid keys, in lower case.
+    @Test func anyBytesParseOrAreRefusedNeverCrash() {
+        let alphabet: [UInt8] = Array("a_Z9.=\"# \t\r\n".utf8) + [0xC3, 0xA9, 0xFF, 0x00]
+        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+        func next() -> UInt64 {  // xorshift64: the same inputs on every run
+            state ^= state << 13; state ^= state >> 7; state ^= state << 17
+            return state
+        }
+        for _ in 0..<3_000 {
+            let bytes = (0..<Int(next() % 40)).map { _ in alphabet[Int(next() % UInt64(alphabet.count))] }
+            guard let file = try? ConfigFile(parsing: bytes, path: "f") else { continue }
+            for key in file.keys {
+                #expect(!key.isEmpty && key.utf8.allSatisfy { $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: ".") || (48...57).contains($0) || (97...122).contains($0) })
+            }
+        }
+    }
+}
