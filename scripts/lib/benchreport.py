@@ -232,10 +232,20 @@ def cgi_rows(r):
 TABLE_HEAD = ["| figure | value | limit | ratio | target | result |", "|---|---|---|---|---|---|"]
 
 
+def symbol_order_line(r):
+    """How much of the static build's symbol order still names its symbols: the order lays out
+    what a CGI request touches (scripts/static-order), and goes stale as the code changes."""
+    found, names = r.fact("static_order_found"), r.fact("static_order_names")
+    if found is None or not names:
+        return None
+    return ("Static build's symbol order: %d of its %d names found in the binaries (%.0f %%; "
+            "scripts/static-order writes it anew)." % (found, names, 100 * found / names))
+
+
 def cgi_report(run):
     """The report of a `scripts/bench --cgi` run: the CGI rows alone."""
-    return "\n".join(TABLE_HEAD + cgi_rows(run) + [
-        "", "Command: scripts/bench --cgi; %s rounds of %s runs each (hyperfine), %s cores, CPUs %s%% busy before the run, %s." % (
+    return "\n".join(TABLE_HEAD + cgi_rows(run) + [""] + ([symbol_order_line(run)] if symbol_order_line(run) else []) + [
+        "Command: scripts/bench --cgi; %s rounds of %s runs each (hyperfine), %s cores, CPUs %s%% busy before the run, %s." % (
             run.facts.get("cgi_rounds", "?"), run.facts.get("cgi_runs", "?"), run.facts.get("cores", "?"), run.facts.get("busy_before", "?"),
             run.facts.get("date", "?"))]) + "\n"
 
@@ -360,6 +370,8 @@ def report(run):
     peers_rss = r.facts.get("peers_rss")
     if peers_rss:
         lines.append("Peers' RSS after the run: %s." % peers_rss)
+    if symbol_order_line(r):
+        lines.append(symbol_order_line(r))
     lines += [
         "",
         "Command: %s; %s runs of %ss per figure (wrk -t1), %s cores, CPUs %s%% busy before the run, "

@@ -158,11 +158,12 @@ def test_a_cgi_only_run_prints_the_cgi_rows_alone(tmp_path, capsys):
     (raw / "cgi-callback.json").write_text(json.dumps({"results": [
         {"command": "hello-cgi", "median": 0.001, "user": 0.0005, "system": 0.0005},
         {"command": "ekyc-callback", "median": 0.0025, "user": 0.001, "system": 0.001}]}))
-    (raw / "facts.tsv").write_text("cgi_runs\t300\ncores\t2\n")
+    (raw / "facts.tsv").write_text("cgi_runs\t300\ncores\t2\nstatic_order_names\t200\nstatic_order_found\t150\n")
     assert benchreport.main(["benchreport.py", str(tmp_path)]) == 0
     text = capsys.readouterr().out
     assert "| CGI callback from the store (wall-clock median) | 2.500 ms | hello-cgi 1.000 ms | 2.50 | ≤ 3 | pass |" in text
     assert "START c16" not in text and "300 runs each" in text
+    assert "symbol order: 150 of its 200 names found in the binaries (75 %;" in text
 
 
 def test_cgi_ratios_are_the_median_of_each_rounds_own_ratio(tmp_path):
