@@ -100,11 +100,17 @@ static_build() {
     -Xcc -DEKYC_CURL_STATIC -Xcc "-I$curl/include"
     -Xlinker "$curl/lib/.libs/libcurl.a" -Xlinker -lssl -Xlinker -lcrypto
   )
-  local product log=$root/.build-static-deps/swift-build.log status bin
-  # The order file is no input swift build tracks: a binary older than it is linked again.
+  local product log=$root/.build-static-deps/swift-build.log status bin input
+  # swift build tracks neither the order file nor the system's static archives: a binary older
+  # than one of them is linked again, so that a build after a Debian security update of
+  # OpenSSL, libfcgi, hiredis or glibc links the updated code.
+  local inputs=("$root/scripts/lib/static-symbol-order.txt")
+  for input in libssl.a libcrypto.a libfcgi.a libhiredis.a libc.a; do inputs+=("$(cc -print-file-name="$input")"); done
   bin=$(cd "$root" && swift build "${flags[@]}" --show-bin-path)
   for product in ekyc-start ekyc-callback; do
-    if [ "$root/scripts/lib/static-symbol-order.txt" -nt "$bin/$product" ]; then rm -f "$bin/$product"; fi
+    for input in "${inputs[@]}"; do
+      if [ "$input" -nt "$bin/$product" ]; then rm -f "$bin/$product"; fi
+    done
   done
   for product in ekyc-start ekyc-callback; do
     status=0
