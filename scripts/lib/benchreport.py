@@ -244,7 +244,8 @@ def symbol_order_line(r):
 
 def cgi_report(run):
     """The report of a `scripts/bench --cgi` run: the CGI rows alone."""
-    return "\n".join(TABLE_HEAD + cgi_rows(run) + [""] + ([symbol_order_line(run)] if symbol_order_line(run) else []) + [
+    order = symbol_order_line(run)
+    return "\n".join(TABLE_HEAD + cgi_rows(run) + [""] + ([order] if order else []) + [
         "Command: scripts/bench --cgi; %s rounds of %s runs each (hyperfine), %s cores, CPUs %s%% busy before the run, %s." % (
             run.facts.get("cgi_rounds", "?"), run.facts.get("cgi_runs", "?"), run.facts.get("cores", "?"), run.facts.get("busy_before", "?"),
             run.facts.get("date", "?"))]) + "\n"
@@ -370,8 +371,9 @@ def report(run):
     peers_rss = r.facts.get("peers_rss")
     if peers_rss:
         lines.append("Peers' RSS after the run: %s." % peers_rss)
-    if symbol_order_line(r):
-        lines.append(symbol_order_line(r))
+    order = symbol_order_line(r)
+    if order:
+        lines.append(order)
     lines += [
         "",
         "Command: %s; %s runs of %ss per figure (wrk -t1), %s cores, CPUs %s%% busy before the run, "

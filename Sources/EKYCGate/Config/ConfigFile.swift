@@ -72,12 +72,11 @@ public struct ConfigFile: Sendable, Equatable {
         }
     }
 
-    /// `range` without leading and trailing spaces, tabs and line ends, as `trimmed()` does.
+    /// `range` without the bytes `trimmed()` removes at either end.
     private static func trimmed(_ range: Range<Int>, in bytes: [UInt8]) -> Range<Int> {
-        let isSpace = { (byte: UInt8) in byte == 0x20 || byte == 0x09 || byte == 0x0D || byte == 0x0A }
         var lower = range.lowerBound, upper = range.upperBound
-        while lower < upper, isSpace(bytes[lower]) { lower += 1 }
-        while upper > lower, isSpace(bytes[upper - 1]) { upper -= 1 }
+        while lower < upper, isTrimmedSpace(bytes[lower]) { lower += 1 }
+        while upper > lower, isTrimmedSpace(bytes[upper - 1]) { upper -= 1 }
         return lower..<upper
     }
 

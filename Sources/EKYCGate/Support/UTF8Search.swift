@@ -20,6 +20,4 @@ extension StringProtocol {
         }
         return nil
     }
-
-    func containsUTF8(_ needle: String) -> Bool { firstUTF8Range(of: needle) != nil }
 }
