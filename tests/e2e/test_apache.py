@@ -8,6 +8,7 @@ binaries."""
 import os
 import re
 import pwd
+import shlex
 import shutil
 import subprocess
 import tempfile
@@ -204,6 +205,12 @@ def test_cgi_through_suexec(stack, cgi_wrappers, scratch):
         apache.stop()
 
 
+def documented_user_setup() -> str:
+    """The line docs/OPERATIONS.md gives a user without root to run in the checkout."""
+    operations = (ROOT / "docs/OPERATIONS.md").read_text()
+    return re.search(r"and this repository's checkout:\n\n```sh\n(.*?)\n```", operations, re.S).group(1)
+
+
 @pytest.fixture(scope="module")
 def user_site(stack):
     """A user of the shared host with nothing but a home: the binaries, config, secret and store
@@ -221,10 +228,12 @@ def user_site(stack):
             shutil.copy2(Path(stack.static_bin_dir, binary), handed / "bin" / binary)
         shutil.copytree(APACHE, handed / "release/apache")
         subprocess.run(["chmod", "-R", "a+rX", str(handed)], check=True)
-        # The documented steps, run as that user in its home.
-        result = subprocess.run(["sh", "-eu", str(handed / "release/apache/user-setup.sh"), str(handed / "bin"), str(handed / "release")],
-                                capture_output=True, text=True, timeout=60, cwd=home, user=name, group=name, extra_groups=[],
-                                env={"HOME": str(home), "USER": name, "PATH": "/usr/bin:/bin"})
+        # The documented line, run as that user from the release it was handed, with the directory
+        # `scripts/build-static` prints (test_static_build checks that it prints the tests' one)
+        # in place of the command that prints it.
+        line = documented_user_setup().replace('"$(scripts/build-static)"', shlex.quote(str(handed / "bin")))
+        result = subprocess.run(["sh", "-euc", line], capture_output=True, text=True, timeout=60, cwd=handed / "release",
+                                user=name, group=name, extra_groups=[], env={"HOME": str(home), "USER": name, "PATH": "/usr/bin:/bin"})
         assert result.returncode == 0, result.stdout + result.stderr
         config = home / "ekyc/ekyc.conf"
         for key, value in {"endpoint": stack.api_endpoint, "ca_file": stack.ca_file, "verification_origin": stack.page_url,

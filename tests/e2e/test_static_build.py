@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from cgirun import config_with
-from installed import AS_ROOT, cgi_environment
+from installed import AS_ROOT, ROOT, cgi_environment
 from sandbox import finish_on_sandbox
 
 HANDLERS = ("ekyc-start", "ekyc-callback")
@@ -20,6 +20,14 @@ HANDLERS = ("ekyc-start", "ekyc-callback")
 
 def readelf(option: str, path: Path) -> str:
     return subprocess.run(["readelf", option, "-W", str(path)], check=True, capture_output=True, text=True).stdout
+
+
+def test_build_static_prints_the_directory_of_the_binaries(stack):
+    """What the docs' `"$(scripts/build-static)"` yields (docs/OPERATIONS.md): the directory of
+    the binaries the tests run, built already, so this run only checks and prints it."""
+    built = subprocess.run([str(ROOT / "scripts/build-static")], capture_output=True, text=True, timeout=600)
+    assert built.returncode == 0, built.stderr[-2000:]
+    assert Path(built.stdout.strip().splitlines()[-1]).resolve() == Path(stack.static_bin_dir).resolve()
 
 
 @pytest.mark.parametrize("name", HANDLERS)
