@@ -2,6 +2,7 @@
 hop of the flow can be checked."""
 
 import subprocess
+import tempfile
 from pathlib import Path
 
 from responses import Response, parse_http_head
@@ -13,14 +14,15 @@ class Curl:
         self.jar = directory / "cookies.txt"
 
     def request(self, url: str, *options: str, cookies: bool = True) -> Response:
-        head = self.directory / "head.txt"
-        body = self.directory / "body.bin"
-        command = ["curl", "--silent", "--show-error", "--max-time", "30",
-                   "--dump-header", str(head), "--output", str(body)]
-        if cookies:
-            command += ["--cookie", str(self.jar), "--cookie-jar", str(self.jar)]
-        subprocess.run(command + list(options) + ["--", url], check=True)
-        return Response(*parse_http_head(head.read_text("latin-1")), body.read_bytes())
+        # Files of its own for each request: a test may send several at once from one browser.
+        with tempfile.TemporaryDirectory(dir=self.directory) as files:
+            head, body = Path(files, "head.txt"), Path(files, "body.bin")
+            command = ["curl", "--silent", "--show-error", "--max-time", "30",
+                       "--dump-header", str(head), "--output", str(body)]
+            if cookies:
+                command += ["--cookie", str(self.jar), "--cookie-jar", str(self.jar)]
+            subprocess.run(command + list(options) + ["--", url], check=True)
+            return Response(*parse_http_head(head.read_text("latin-1")), body.read_bytes())
 
     def get(self, url: str, *options: str, cookies: bool = True) -> Response:
         return self.request(url, *options, cookies=cookies)

@@ -77,14 +77,19 @@ def test_sigterm_lets_requests_in_progress_finish(stack, browser):
     held = Path(stack.run_dir, "logs", "sandbox.log")
     before = held.read_text().count("event=latency_fault")
     slow = stack.site_url + "/ekyc/start?extra=" + quote("sandbox-fault:apply:latency=1500")
-    with ThreadPoolExecutor(3) as pool:
-        answers = [pool.submit(browser.get, slow, cookies=False) for _ in range(3)]
-        # Once the sandbox holds all three Apply calls, the handler has them in progress.
-        wait_for(lambda: held.read_text().count("event=latency_fault") >= before + 3, what="three held Apply calls")
-        os.kill(pid, signal.SIGTERM)
-        statuses = [future.result().status for future in answers]
-    assert statuses == [303, 303, 303]
-
-    # The handler exits by itself once they are answered; start it again for later tests.
-    wait_gone(pid)
-    respawn(stack, command, environment)
+    killed = False
+    try:
+        with ThreadPoolExecutor(3) as pool:
+            answers = [pool.submit(browser.get, slow, cookies=False) for _ in range(3)]
+            # Once the sandbox holds all three Apply calls, the handler has them in progress.
+            wait_for(lambda: held.read_text().count("event=latency_fault") >= before + 3, what="three held Apply calls")
+            os.kill(pid, signal.SIGTERM)
+            killed = True
+            statuses = [future.result().status for future in answers]
+        assert statuses == [303, 303, 303]
+    finally:
+        # The handler exits by itself once they are answered; start it again for later tests,
+        # whatever this one found.
+        if killed:
+            wait_gone(pid)
+            respawn(stack, command, environment)
